@@ -1,0 +1,186 @@
+/**
+ * The only module that reads the environment. Every setting is validated at start-up and all
+ * problems are reported together, so a user fixes their `.env` in one pass rather than one
+ * error at a time.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+export const DISCORD_DEFAULT_API = "https://discord.com/api";
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  CORPUS_DIR: z.string().min(1).default("corpus"),
+  INDEX_DIR: z.string().min(1).default("data/index"),
+  EMBEDDING_PROVIDER: z.enum(["builtin", "ollama"]).default("builtin"),
+  CHAT_PROVIDER: z.enum(["extractive", "ollama"]).default("extractive"),
+  OLLAMA_HOST: z.string().default("127.0.0.1:11434"),
+  OLLAMA_EMBED_MODEL: z.string().min(1).default("bge-m3"),
+  OLLAMA_CHAT_MODEL: z.string().min(1).default("qwen2.5:7b"),
+  OLLAMA_TIMEOUT_MS: intFrom(100, 600_000).default(60_000),
+  OLLAMA_NUM_CTX: intFrom(1024, 131_072).default(8192),
+  OLLAMA_EMBED_BATCH: intFrom(1, 1024).default(32),
+  OLLAMA_EMBED_CONCURRENCY: intFrom(1, 16).default(2),
+  CHUNK_SIZE: intFrom(100, 4000).default(400),
+  CHUNK_OVERLAP: intFrom(0, 2000).default(80),
+  RETRIEVAL_K: intFrom(1, 20).default(5),
+  HNSW_EF: intFrom(10, 2000).default(128),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_CLIENT_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, "must be the application id (a 17-20 digit number)")
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, "must be a server id (a 17-20 digit number)")
+    .optional(),
+  DISCORD_API_URL: z.string().url().default(DISCORD_DEFAULT_API),
+  ASK_COOLDOWN_SECONDS: intFrom(0, 3600).default(10),
+  ANSWER_CONCURRENCY: intFrom(1, 16).default(2),
+  MAX_QUESTION_LENGTH: intFrom(20, 4000).default(500),
+  FEEDBACK_FILE: z.string().min(1).default("data/feedback.jsonl"),
+});
+
+export type RawSettings = z.infer<typeof schema>;
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  embeddingProvider: "builtin" | "ollama";
+  chatProvider: "extractive" | "ollama";
+  ollama: {
+    /** Normalised base URL, e.g. http://127.0.0.1:11434 */
+    host: string;
+    embedModel: string;
+    chatModel: string;
+    timeoutMs: number;
+    numCtx: number;
+    embedBatchSize: number;
+    embedConcurrency: number;
+  };
+  chunking: { size: number; overlap: number };
+  retrieval: { k: number; ef: number };
+  logLevel: RawSettings["LOG_LEVEL"];
+  discord: {
+    token: string | undefined;
+    clientId: string | undefined;
+    guildId: string | undefined;
+    apiUrl: string;
+    cooldownSeconds: number;
+    answerConcurrency: number;
+    maxQuestionLength: number;
+    feedbackFile: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid settings (fix them in .env or the environment):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Ollama users set OLLAMA_HOST as "host", "host:port", ":port" or a full URL; ollama-js does
+ * not read it, so we normalise it the way the Ollama CLI does.
+ */
+export function normaliseOllamaHost(value: string): string {
+  let v = value.trim();
+  if (v === "") v = "127.0.0.1:11434";
+  if (v.startsWith(":")) v = `127.0.0.1${v}`;
+  if (!/^[a-z]+:\/\//i.test(v)) v = `http://${v}`;
+  const url = new URL(v);
+  if (url.port === "") url.port = url.protocol === "https:" ? "443" : "11434";
+  return url.origin;
+}
+
+export interface LoadConfigOptions {
+  /** Environment to read; defaults to process.env (after .env is loaded). */
+  env?: NodeJS.ProcessEnv;
+  /** Load `.env` from the working directory first (never overrides real env vars). */
+  dotenv?: boolean;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.dotenv !== false && options.env === undefined) {
+    const file = path.join(cwd, ".env");
+    if (existsSync(file)) loadDotenv({ path: file, quiet: true });
+  }
+  const env = options.env ?? process.env;
+  // Empty strings mean "unset" so that a copied .env.example with blank values works.
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const parsed = schema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join(".")}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const s = parsed.data;
+  let host = "";
+  try {
+    host = normaliseOllamaHost(s.OLLAMA_HOST);
+  } catch {
+    problems.push(`OLLAMA_HOST: "${s.OLLAMA_HOST}" is not a host, host:port or URL`);
+  }
+  if (s.CHUNK_OVERLAP >= s.CHUNK_SIZE) problems.push("CHUNK_OVERLAP: must be smaller than CHUNK_SIZE");
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    corpusDir: path.resolve(cwd, s.CORPUS_DIR),
+    indexDir: path.resolve(cwd, s.INDEX_DIR),
+    embeddingProvider: s.EMBEDDING_PROVIDER,
+    chatProvider: s.CHAT_PROVIDER,
+    ollama: {
+      host,
+      embedModel: s.OLLAMA_EMBED_MODEL,
+      chatModel: s.OLLAMA_CHAT_MODEL,
+      timeoutMs: s.OLLAMA_TIMEOUT_MS,
+      numCtx: s.OLLAMA_NUM_CTX,
+      embedBatchSize: s.OLLAMA_EMBED_BATCH,
+      embedConcurrency: s.OLLAMA_EMBED_CONCURRENCY,
+    },
+    chunking: { size: s.CHUNK_SIZE, overlap: s.CHUNK_OVERLAP },
+    retrieval: { k: s.RETRIEVAL_K, ef: s.HNSW_EF },
+    logLevel: s.LOG_LEVEL,
+    discord: {
+      token: s.DISCORD_TOKEN,
+      clientId: s.DISCORD_CLIENT_ID,
+      guildId: s.DISCORD_GUILD_ID,
+      apiUrl: s.DISCORD_API_URL.replace(/\/+$/, ""),
+      cooldownSeconds: s.ASK_COOLDOWN_SECONDS,
+      answerConcurrency: s.ANSWER_CONCURRENCY,
+      maxQuestionLength: s.MAX_QUESTION_LENGTH,
+      feedbackFile: path.resolve(cwd, s.FEEDBACK_FILE),
+    },
+  };
+}
+
+/** The bot needs a token and an application id; checked only by the entry points that use them. */
+export function requireDiscordSettings(
+  config: Config,
+  needs: { token?: boolean; clientId?: boolean },
+): { token: string; clientId: string } {
+  const problems: string[] = [];
+  if (needs.token && !config.discord.token) {
+    problems.push("DISCORD_TOKEN: not set (the bot token from the Discord developer portal)");
+  } else if (needs.token && !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(config.discord.token ?? "")) {
+    problems.push("DISCORD_TOKEN: does not look like a bot token (three dot-separated parts)");
+  }
+  if (needs.clientId && !config.discord.clientId) {
+    problems.push("DISCORD_CLIENT_ID: not set (the application id from the Discord developer portal)");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { token: config.discord.token ?? "", clientId: config.discord.clientId ?? "" };
+}

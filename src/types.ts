@@ -1,0 +1,107 @@
+/** Domain types shared along the flow: load → clean → chunk → embed → store; retrieve → answer → verify → render. */
+
+export type ArticleFormat = "html" | "markdown" | "text";
+
+export interface ArticleMeta {
+  title: string;
+  url?: string;
+  author?: string;
+  date?: string;
+}
+
+/** One article as read from corpus/, decoded and cleaned. */
+export interface Article {
+  /** Path relative to the corpus directory, with forward slashes. */
+  source: string;
+  sha256: string;
+  format: ArticleFormat;
+  meta: ArticleMeta;
+  /** Cleaned article body: Markdown-like headings (`#`), paragraphs separated by blank lines. */
+  body: string;
+}
+
+/** A passage of an article: the unit that is embedded, indexed, retrieved and cited. */
+export interface Chunk {
+  /** Hash of source + text: stable across re-ingests while the passage is unchanged. */
+  id: string;
+  source: string;
+  title: string;
+  url?: string;
+  /** Headings from the top of the article down to this passage. */
+  headingPath: string[];
+  ordinal: number;
+  /** Character offsets of the passage within the cleaned article body. */
+  start: number;
+  end: number;
+  /** The passage as shown to users. */
+  text: string;
+}
+
+export type Language = "zh" | "en";
+
+export interface Citation {
+  n: number;
+  id: string;
+  source: string;
+  title: string;
+  /** Heading path joined with " › ". */
+  heading: string;
+  url: string | null;
+  text: string;
+}
+
+export interface RetrievedPassage {
+  rank: number;
+  id: string;
+  source: string;
+  title: string;
+  heading: string;
+  text: string;
+  score: number;
+}
+
+/** What `ask` produces; the JSON shape of `npm run ask -- --json`. */
+export interface AskResult {
+  question: string;
+  refused: boolean;
+  answer: string;
+  citations: Citation[];
+  retrieved: RetrievedPassage[];
+  providers: { embeddings: string; chat: string };
+  timings: { retrieveMs: number; generateMs: number; totalMs: number };
+  language: Language;
+  /** Set when something degraded on the way (e.g. Ollama failed and the extractive answer was used). */
+  notice?: string;
+}
+
+/** A previous exchange, for follow-up questions in Discord threads and reply chains. */
+export interface ConversationTurn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+export interface AskOptions {
+  /** Receives the answer text so far while a model streams it (whole text, not a delta). */
+  onProgress?: (partialAnswer: string) => void;
+  /** Earlier turns, oldest first; used to rewrite a follow-up into a standalone question. */
+  history?: ConversationTurn[];
+  signal?: AbortSignal;
+}
+
+/** The seam between the answering pipeline and its front ends (CLI, eval, Discord). */
+export interface QuestionAnswerer {
+  ask(question: string, options?: AskOptions): Promise<AskResult>;
+}
+
+export interface SourceSummary {
+  source: string;
+  title: string;
+  url?: string;
+  passages: number;
+}
+
+export interface IndexSummary {
+  builtAt: string;
+  embedder: string;
+  sources: SourceSummary[];
+}
