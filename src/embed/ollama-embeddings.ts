@@ -1,0 +1,152 @@
+/**
+ * LangChain `Embeddings` over Ollama's `/api/embed`. Written here rather than taken from
+ * `@langchain/ollama` because that one reads OLLAMA_BASE_URL, sends every text in one request
+ * with truncate:false, and retries a 404 (model not pulled) for over a minute.
+ */
+import { Embeddings } from "@langchain/core/embeddings";
+import type { Ollama } from "ollama";
+import { UserError } from "../errors.js";
+import { type Logger, silentLogger } from "../logger.js";
+import {
+  createOllamaClient,
+  ensureModelPulled,
+  type FetchLike,
+  type OllamaErrorContext,
+  toOllamaUserError,
+} from "../ollama/client.js";
+
+export interface OllamaEmbeddingsOptions {
+  host: string;
+  model: string;
+  /** Texts per request: batching is about 20x faster than one text per request. */
+  batchSize: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Per request, see OllamaClientOptions.timeoutMs. */
+  timeoutMs: number;
+  fetch?: FetchLike;
+  logger?: Logger;
+}
+
+export class OllamaEmbeddings extends Embeddings {
+  /** Recorded in the index manifest: vectors from different models must never be mixed. */
+  readonly id: string;
+  private readonly client: Ollama;
+  private readonly ctx: OllamaErrorContext & { model: string };
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly logger: Logger;
+
+  constructor(options: OllamaEmbeddingsOptions) {
+    // We schedule requests ourselves; LangChain's caller would add retries a 404 must not get.
+    super({ maxRetries: 0, maxConcurrency: options.concurrency });
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+      throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+    }
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+    this.id = `ollama:${options.model}`;
+    this.batchSize = options.batchSize;
+    this.concurrency = options.concurrency;
+    this.logger = options.logger ?? silentLogger;
+    this.ctx = { host: options.host, timeoutMs: options.timeoutMs, model: options.model };
+    this.client = createOllamaClient({
+      host: options.host,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch,
+    });
+  }
+
+  /** Fails fast with the not-pulled message, before an ingest starts embedding thousands of chunks. */
+  async checkModel(): Promise<void> {
+    await ensureModelPulled(this.client, this.ctx.model, this.ctx);
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    const [vector] = await this.embedDocuments([text]);
+    if (vector === undefined) throw new UserError("ollama-failed", "Ollama failed: no embedding returned");
+    return vector;
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    const batches: Array<{ start: number; texts: string[] }> = [];
+    for (let start = 0; start < texts.length; start += this.batchSize) {
+      batches.push({ start, texts: texts.slice(start, start + this.batchSize) });
+    }
+    const out: number[][] = new Array(texts.length);
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    let dimension: number | undefined;
+
+    // A fixed pool of workers bounds requests in flight. After a failure no new batch starts,
+    // but running ones are awaited so that no request outlives the call.
+    const worker = async () => {
+      while (failure === undefined && next < batches.length) {
+        const batch = batches[next++]!;
+        try {
+          const vectors = await this.embedBatch(batch.texts);
+          for (const [i, v] of vectors.entries()) {
+            dimension ??= v.length;
+            if (v.length !== dimension) {
+              throw new UserError(
+                "ollama-failed",
+                `Ollama failed: embeddings of different sizes (${dimension} and ${v.length})`,
+              );
+            }
+            out[batch.start + i] = v;
+          }
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, batches.length) }, worker));
+    if (failure !== undefined) throw failure.error;
+    return out;
+  }
+
+  private async embedBatch(texts: string[]): Promise<number[][]> {
+    const started = performance.now();
+    let embeddings: unknown;
+    try {
+      // truncate:true: a chunk longer than the model's context is cut rather than failing the batch.
+      const response = await this.client.embed({ model: this.ctx.model, input: texts, truncate: true });
+      embeddings = response.embeddings;
+    } catch (err) {
+      throw toOllamaUserError(err, this.ctx);
+    }
+    if (!Array.isArray(embeddings) || embeddings.length !== texts.length) {
+      const got = Array.isArray(embeddings) ? embeddings.length : "no";
+      throw new UserError("ollama-failed", `Ollama failed: asked for ${texts.length} embeddings, got ${got}`);
+    }
+    this.logger.debug(
+      { model: this.ctx.model, texts: texts.length, ms: Math.round(performance.now() - started) },
+      "embedded batch",
+    );
+    return embeddings.map((v: unknown) => normalise(v));
+  }
+}
+
+/**
+ * Ollama already returns unit vectors, but cosine scores in the index assume it, so a model or
+ * server version that does not would silently skew every ranking.
+ */
+function normalise(vector: unknown): number[] {
+  if (!Array.isArray(vector) || vector.length === 0) {
+    throw new UserError("ollama-failed", "Ollama failed: an embedding was empty or not a list of numbers");
+  }
+  let sum = 0;
+  for (const x of vector) {
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      throw new UserError(
+        "ollama-failed",
+        "Ollama failed: an embedding held a value that is not a finite number",
+      );
+    }
+    sum += x * x;
+  }
+  const norm = Math.sqrt(sum);
+  if (norm === 0) return vector.slice() as number[];
+  return (vector as number[]).map((x) => x / norm);
+}
