@@ -1,0 +1,65 @@
+import { SingleBar } from "cli-progress";
+import { createEmbeddings } from "../src/embed/index.js";
+import { sharedTokenizer } from "../src/search/tokenizer.js";
+import { ingest } from "../src/store/ingest.js";
+import { runCli } from "./cli.js";
+
+const usage = `usage: npm run ingest [-- --full] [-- --json]
+  Reads CORPUS_DIR, embeds what changed, and swaps a new index build into INDEX_DIR.
+  --full  re-embed every passage, ignoring cached vectors
+  --json  print the summary as one JSON object`;
+
+await runCli(async ({ config, logger }) => {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const unknown = args.filter((a) => !["--full", "--json"].includes(a));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown option ${unknown.join(" ")}\n${usage}\n`);
+    return 2;
+  }
+  const json = args.includes("--json");
+  const tokenizer = sharedTokenizer();
+  const embeddings = createEmbeddings(config, { tokenizer, logger });
+  const bar = process.stderr.isTTY && !json ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true }) : null;
+  let lastLogged = -1;
+  const summary = await ingest({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    chunking: config.chunking,
+    ef: config.retrieval.ef,
+    embeddings,
+    tokenizer,
+    logger,
+    full: args.includes("--full"),
+    onProgress: ({ done, total }) => {
+      if (total === 0) return;
+      if (bar) {
+        if (done === 0) bar.start(total, 0);
+        else bar.update(done);
+        if (done === total) bar.stop();
+      } else if (!json && done !== lastLogged && (done === total || done - lastLogged >= Math.max(1, total / 10))) {
+        lastLogged = done;
+        process.stderr.write(`embedded ${done}/${total} passages\n`);
+      }
+    },
+  });
+  if (json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return 0;
+  }
+  const f = summary.files;
+  const c = summary.chunks;
+  process.stdout.write(
+    [
+      `index ${summary.buildId} ready in ${config.indexDir}${summary.rebuildReason ? ` (full rebuild: ${summary.rebuildReason})` : ""}`,
+      `files:  ${f.added} added, ${f.changed} changed, ${f.unchanged} unchanged, ${f.removed} removed, ${f.skipped} skipped`,
+      `chunks: ${c.embedded} embedded, ${c.reused} reused, ${c.total} total (${embeddings.id})`,
+      `time:   ${summary.seconds.toFixed(2)} s`,
+      "",
+    ].join("\n"),
+  );
+  return 0;
+});

@@ -1,0 +1,52 @@
+import type { ArticleFormat, ArticleMeta } from "../types.js";
+import { type Block, blocksFromPlainLines, blocksToBody, hasCjk } from "./blocks.js";
+import { removeBoilerplate } from "./boilerplate.js";
+import { htmlToBlocks } from "./html.js";
+import { markdownToBlocks, stripInlineMarkdown } from "./markdown.js";
+
+export interface CleanedArticle {
+  title: string;
+  body: string;
+  author?: string;
+  date?: string;
+  removed: Array<{ rule: string; text: string }>;
+}
+
+function looksLikeTitle(block: Block): boolean {
+  const t = block.text;
+  return t.length >= 4 && t.length <= 100 && (hasCjk(t) || t.split(/\s+/).length >= 3);
+}
+
+/**
+ * Raw article text (front matter already split off) → title and cleaned body. The title comes
+ * from metadata when given, else the page's first heading, else its first title-like line; the
+ * line that carried the title is taken out of the body so that it is not a passage of its own.
+ */
+export function cleanArticle(text: string, format: ArticleFormat, meta: Partial<ArticleMeta>, fallbackTitle: string): CleanedArticle {
+  let blocks: Block[];
+  if (format === "html") blocks = htmlToBlocks(text).blocks;
+  else if (format === "markdown") blocks = markdownToBlocks(text);
+  else blocks = blocksFromPlainLines(text.split(/\r?\n/).map((l) => stripInlineMarkdown(l)));
+
+  const cleaned = removeBoilerplate(blocks);
+  blocks = cleaned.blocks;
+
+  let title = meta.title;
+  const first = blocks[0];
+  if (first && ((first.kind === "heading" && first.level === 1) || (!title && looksLikeTitle(first) && first.kind !== "item"))) {
+    title ??= first.text;
+    blocks = blocks.slice(1);
+  }
+  // A heading that merely repeats the title adds nothing to a heading path.
+  const titleKey = (title ?? "").replace(/[\s\p{P}]/gu, "");
+  blocks = blocks.filter((b) => !(b.kind === "heading" && b.text.replace(/[\s\p{P}]/gu, "") === titleKey));
+
+  const result: CleanedArticle = {
+    title: (title ?? fallbackTitle).trim(),
+    body: blocksToBody(blocks),
+    removed: cleaned.removed,
+  };
+  if (cleaned.author) result.author = cleaned.author;
+  if (cleaned.date) result.date = cleaned.date;
+  return result;
+}

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { Article, ArticleFormat, ArticleMeta } from "../types.js";
+import { cleanArticle } from "./clean.js";
+import { decodeText } from "./decode.js";
+import { FrontMatterError, metaFromYaml, splitFrontMatter } from "./front-matter.js";
+
+const FORMATS: Record<string, ArticleFormat> = {
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".txt": "text",
+  ".html": "html",
+  ".htm": "html",
+};
+/** `article.md.meta.yaml` beside an article supplies metadata without editing the article. */
+const SIDECAR = /\.meta\.(ya?ml|json)$/i;
+
+export interface SkippedFile {
+  source: string;
+  reason: string;
+}
+
+export interface LoadResult {
+  articles: Article[];
+  skipped: SkippedFile[];
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walk(full)));
+    else if (entry.isFile()) files.push(full);
+  }
+  return files;
+}
+
+async function readSidecar(file: string): Promise<Partial<ArticleMeta>> {
+  for (const ext of [".meta.yaml", ".meta.yml", ".meta.json"]) {
+    let text: string;
+    try {
+      text = await readFile(file + ext, "utf8");
+    } catch {
+      continue;
+    }
+    try {
+      return metaFromYaml(parseYaml(text));
+    } catch (err) {
+      throw new FrontMatterError(`unreadable sidecar ${path.basename(file + ext)}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  return {};
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Parse one article from its bytes. Throws an Error whose message is the reason to skip it. */
+export function parseArticle(source: string, bytes: Uint8Array, sidecar: Partial<ArticleMeta> = {}): Article {
+  const format = FORMATS[path.extname(source).toLowerCase()];
+  if (!format) throw new Error("unsupported file type");
+  if (bytes.length === 0) throw new Error("empty file");
+  const decoded = decodeText(bytes);
+  if ("binary" in decoded) throw new Error("binary content, not text");
+  const { meta: fm, body: raw } = splitFrontMatter(decoded.text);
+  const base = path.basename(source, path.extname(source));
+  const cleaned = cleanArticle(raw, format, { ...fm, ...sidecar }, base);
+  if (cleaned.body.replace(/\s/g, "").length === 0) throw new Error("no article text left after cleaning");
+  const meta: ArticleMeta = { title: cleaned.title };
+  const url = sidecar.url ?? fm.url;
+  const author = sidecar.author ?? fm.author ?? cleaned.author;
+  const date = sidecar.date ?? fm.date ?? cleaned.date;
+  if (url) meta.url = url;
+  if (author) meta.author = author;
+  if (date) meta.date = date;
+  return { source, sha256: sha256(bytes), format, meta, body: cleaned.body };
+}
+
+/**
+ * Read every article under the corpus directory. Files that cannot be used are skipped with a
+ * reason naming them; nothing here throws for a bad file.
+ */
+export async function loadCorpus(corpusDir: string): Promise<LoadResult> {
+  const files = await walk(corpusDir);
+  const articles: Article[] = [];
+  const skipped: SkippedFile[] = [];
+  const byHash = new Map<string, string>();
+  for (const file of files) {
+    const source = path.relative(corpusDir, file).split(path.sep).join("/");
+    if (SIDECAR.test(file)) continue;
+    if (!FORMATS[path.extname(file).toLowerCase()]) {
+      skipped.push({ source, reason: `unsupported file type (expected ${Object.keys(FORMATS).join(" ")})` });
+      continue;
+    }
+    try {
+      const bytes = await readFile(file);
+      const hash = sha256(bytes);
+      const original = byHash.get(hash);
+      if (original !== undefined && bytes.length > 0) {
+        skipped.push({ source, reason: `exact duplicate of ${original}` });
+        continue;
+      }
+      const article = parseArticle(source, bytes, await readSidecar(file));
+      byHash.set(hash, source);
+      articles.push(article);
+    } catch (err) {
+      skipped.push({ source, reason: (err as Error).message || String(err) });
+    }
+  }
+  return { articles, skipped };
+}

@@ -1,0 +1,91 @@
+import { Embeddings } from "@langchain/core/embeddings";
+import { idf as jiebaIdf } from "@node-rs/jieba/dict.js";
+import type { Tokenizer } from "../search/tokenizer.js";
+
+export const BUILTIN_DIMENSION = 512;
+const BUILTIN_VERSION = "hash-v1";
+
+let idfTable: Map<string, number> | undefined;
+let medianIdf = 10;
+
+/**
+ * jieba's bundled IDF table is computed on a large general Chinese corpus. Using it, rather
+ * than statistics of our own corpus, keeps every vector independent of the other articles: adding
+ * an article never changes the vectors of the ones already embedded, so the cache stays valid.
+ */
+function loadIdf(): Map<string, number> {
+  if (idfTable) return idfTable;
+  const table = new Map<string, number>();
+  const values: number[] = [];
+  for (const line of Buffer.from(jiebaIdf).toString("utf8").split("\n")) {
+    const space = line.lastIndexOf(" ");
+    if (space <= 0) continue;
+    const value = Number(line.slice(space + 1));
+    if (!Number.isFinite(value)) continue;
+    table.set(line.slice(0, space), value);
+    values.push(value);
+  }
+  values.sort((a, b) => a - b);
+  medianIdf = values[Math.floor(values.length / 2)] ?? 10;
+  idfTable = table;
+  return table;
+}
+
+/** FNV-1a: fast, stable across runs and platforms. */
+function hash32(text: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const CJK_RUN = /[\u3400-\u9fff]+/g;
+
+/**
+ * The offline default: no model, deterministic, fixed dimension, L2-normalised. A text becomes
+ * a signed feature-hashed bag of jieba terms weighted by general-language IDF, plus Chinese
+ * character bigrams, which catch near-synonyms that segment differently (定制性 / 定制化).
+ */
+export class BuiltinEmbeddings extends Embeddings {
+  readonly id = `builtin:${BUILTIN_VERSION}-${BUILTIN_DIMENSION}`;
+  readonly dimension = BUILTIN_DIMENSION;
+
+  constructor(private readonly tokenizer: Tokenizer) {
+    super({});
+  }
+
+  embedText(text: string): number[] {
+    const idf = loadIdf();
+    const weights = new Map<string, number>();
+    const add = (feature: string, w: number) => weights.set(feature, (weights.get(feature) ?? 0) + w);
+    for (const term of this.tokenizer.terms(text)) add(`t:${term}`, 1);
+    for (const run of text.normalize("NFKC").match(CJK_RUN) ?? []) {
+      for (let i = 0; i + 1 < run.length; i++) add(`b:${run.slice(i, i + 2)}`, 1);
+    }
+    const vector = new Array<number>(BUILTIN_DIMENSION).fill(0);
+    for (const [feature, tf] of weights) {
+      const word = feature.slice(2);
+      const isTerm = feature.startsWith("t:");
+      // Latin tokens (model names) are absent from the Chinese IDF table but are highly specific.
+      const specificity = idf.get(word) ?? (/[a-z0-9]/.test(word) ? medianIdf + 2 : medianIdf);
+      const weight = (1 + Math.log(tf)) * specificity * (isTerm ? 1 : 0.35);
+      const h = hash32(feature, 0);
+      const index = h % BUILTIN_DIMENSION;
+      vector[index] = (vector[index] ?? 0) + (h & 0x80000000 ? -weight : weight);
+    }
+    let norm = 0;
+    for (const v of vector) norm += v * v;
+    norm = Math.sqrt(norm);
+    return norm === 0 ? vector : vector.map((v) => v / norm);
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((t) => this.embedText(t));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return this.embedText(text);
+  }
+}

@@ -1,0 +1,39 @@
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
+import { DOMAIN_TERMS, STOP_WORDS } from "./domain-terms.js";
+
+export interface Tokenizer {
+  /** Content terms of a text, lower-cased, stop words and punctuation removed, in order (with repeats). */
+  terms(text: string): string[];
+}
+
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/**
+ * jieba with our domain dictionary. Loading the dictionary takes ~150 ms, so one instance is
+ * created lazily and shared; callers still receive it as a dependency.
+ */
+export function createTokenizer(extraTerms: string[] = []): Tokenizer {
+  const jieba = Jieba.withDict(dict);
+  // A high frequency makes jieba prefer the whole term over its parts.
+  const userDict = [...DOMAIN_TERMS, ...extraTerms].map((t) => `${t.toLowerCase()} 100000 n`).join("\n");
+  jieba.loadDict(Buffer.from(userDict));
+  return {
+    terms(text: string): string[] {
+      const lowered = text.normalize("NFKC").toLowerCase();
+      const out: string[] = [];
+      for (const raw of jieba.cut(lowered, true)) {
+        const t = raw.trim();
+        if (t === "" || !WORDLIKE.test(t) || STOP_WORDS.has(t)) continue;
+        out.push(t);
+      }
+      return out;
+    },
+  };
+}
+
+let shared: Tokenizer | undefined;
+export function sharedTokenizer(): Tokenizer {
+  shared ??= createTokenizer();
+  return shared;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Chunk } from "../types.js";
+import type { Bm25Data } from "../search/bm25.js";
+import { saveHnsw } from "./hnsw.js";
+
+/** Bump when the on-disk layout or the meaning of a stored field changes. */
+export const FORMAT_VERSION = 1;
+
+export interface FileEntry {
+  sha256: string;
+  title: string;
+  url?: string;
+  chunkIds: string[];
+}
+
+export interface Manifest {
+  formatVersion: number;
+  buildId: string;
+  builtAt: string;
+  embedder: { id: string; dimension: number };
+  chunking: { size: number; overlap: number };
+  /** Changes to cleaning, chunking or tokenising code that should force a rebuild. */
+  pipelineVersion: string;
+  ef: number;
+  files: Record<string, FileEntry>;
+  chunkCount: number;
+}
+
+export const PIPELINE_VERSION = "clean-1/chunk-1/tok-1";
+
+export const layout = (indexDir: string) => ({
+  current: path.join(indexDir, "CURRENT"),
+  builds: path.join(indexDir, "builds"),
+  cache: path.join(indexDir, "cache"),
+  lock: path.join(indexDir, "ingest.lock"),
+  build: (id: string) => path.join(indexDir, "builds", id),
+});
+
+export const buildFiles = (dir: string) => ({
+  manifest: path.join(dir, "manifest.json"),
+  chunks: path.join(dir, "chunks.json"),
+  bm25: path.join(dir, "bm25.json"),
+  hnsw: path.join(dir, "hnsw"),
+});
+
+export async function readCurrentBuildId(indexDir: string): Promise<string | null> {
+  try {
+    const id = (await readFile(layout(indexDir).current, "utf8")).trim();
+    return id === "" ? null : id;
+  } catch {
+    return null;
+  }
+}
+
+export async function readManifest(indexDir: string, buildId: string): Promise<Manifest> {
+  return JSON.parse(await readFile(buildFiles(layout(indexDir).build(buildId)).manifest, "utf8")) as Manifest;
+}
+
+export function newBuildId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:.TZ]/g, "").slice(0, 17)}-${randomBytes(3).toString("hex")}`;
+}
+
+export interface BuildContents {
+  manifest: Manifest;
+  chunks: Chunk[];
+  vectors: number[][];
+  bm25: Bm25Data;
+}
+
+/**
+ * Write a complete build into a temporary directory, rename it into place, then point CURRENT
+ * at it by renaming a temporary file over it. Both renames are atomic on one filesystem, so a
+ * reader sees the old build or the new one, never a mixture, whenever the process dies.
+ */
+export async function writeBuild(indexDir: string, contents: BuildContents): Promise<void> {
+  const dirs = layout(indexDir);
+  const { buildId } = contents.manifest;
+  const tmp = path.join(dirs.builds, `.tmp-${buildId}`);
+  await mkdir(tmp, { recursive: true });
+  const files = buildFiles(tmp);
+  if (contents.vectors.length > 0) await saveHnsw(files.hnsw, contents.vectors, contents.manifest.embedder.dimension);
+  await writeFile(files.chunks, JSON.stringify(contents.chunks));
+  await writeFile(files.bm25, JSON.stringify(contents.bm25));
+  // The manifest is written last: a build directory with a manifest is complete.
+  await writeFile(files.manifest, JSON.stringify(contents.manifest, null, 2));
+  await rename(tmp, dirs.build(buildId));
+  const pointer = `${dirs.current}.tmp-${process.pid}`;
+  await writeFile(pointer, `${buildId}\n`);
+  await rename(pointer, dirs.current);
+}
+
+/**
+ * Remove builds other than the current one and the one before it (a reader that has just read
+ * the old pointer may still be opening that one), and any temporary leftovers of crashed ingests.
+ */
+export async function pruneBuilds(indexDir: string, keep: string[]): Promise<string[]> {
+  const dirs = layout(indexDir);
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dirs.builds);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of entries) {
+    if (keep.includes(name)) continue;
+    await rm(path.join(dirs.builds, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  for (const name of await readdir(indexDir)) {
+    if (name.startsWith("CURRENT.tmp-")) await rm(path.join(indexDir, name), { force: true });
+  }
+  return removed;
+}
