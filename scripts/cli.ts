@@ -2,7 +2,7 @@
  * What every command-line entry point shares: config loading and the one place that decides
  * what the user sees when something fails.
  */
-import { ConfigError, type Config, loadConfig } from "../src/config.js";
+import { type Config, ConfigError, loadConfig } from "../src/config.js";
 import { isUserError } from "../src/errors.js";
 import { createLogger, type Logger } from "../src/logger.js";
 

@@ -23,7 +23,10 @@ await runCli(async ({ config, logger }) => {
   const json = args.includes("--json");
   const tokenizer = sharedTokenizer();
   const embeddings = createEmbeddings(config, { tokenizer, logger });
-  const bar = process.stderr.isTTY && !json ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true }) : null;
+  const bar =
+    process.stderr.isTTY && !json
+      ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true })
+      : null;
   let lastLogged = -1;
   const summary = await ingest({
     corpusDir: config.corpusDir,
@@ -40,7 +43,11 @@ await runCli(async ({ config, logger }) => {
         if (done === 0) bar.start(total, 0);
         else bar.update(done);
         if (done === total) bar.stop();
-      } else if (!json && done !== lastLogged && (done === total || done - lastLogged >= Math.max(1, total / 10))) {
+      } else if (
+        !json &&
+        done !== lastLogged &&
+        (done === total || done - lastLogged >= Math.max(1, total / 10))
+      ) {
         lastLogged = done;
         process.stderr.write(`embedded ${done}/${total} passages\n`);
       }

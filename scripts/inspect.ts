@@ -1,13 +1,14 @@
 import { HEADING_SEPARATOR } from "../src/chunk/chunker.js";
+import { UserError } from "../src/errors.js";
 import { readCurrentBuildId } from "../src/store/build.js";
 import { loadSearchIndex } from "../src/store/search-index.js";
-import { UserError } from "../src/errors.js";
 import { runCli } from "./cli.js";
 
 await runCli(async ({ config }) => {
   const json = process.argv.includes("--json");
   const buildId = await readCurrentBuildId(config.indexDir);
-  if (!buildId) throw new UserError("index-missing", `no index at ${config.indexDir}: run "npm run ingest" first`);
+  if (!buildId)
+    throw new UserError("index-missing", `no index at ${config.indexDir}: run "npm run ingest" first`);
   const index = await loadSearchIndex(config.indexDir, buildId, config.retrieval.ef);
   if (json) {
     for (const c of index.chunks) {
@@ -18,7 +19,9 @@ await runCli(async ({ config }) => {
     return 0;
   }
   const m = index.manifest;
-  const lines = [`index ${m.buildId} built ${m.builtAt} with ${m.embedder.id} (${m.embedder.dimension} dims), ${m.chunkCount} passages`];
+  const lines = [
+    `index ${m.buildId} built ${m.builtAt} with ${m.embedder.id} (${m.embedder.dimension} dims), ${m.chunkCount} passages`,
+  ];
   for (const [source, f] of Object.entries(m.files)) {
     lines.push(`  ${source}`, `    ${f.title}${f.url ? ` <${f.url}>` : ""}: ${f.chunkIds.length} passages`);
   }

@@ -32,7 +32,13 @@ export function buildBm25(docs: string[][], k1 = 1.2, b = 0.75): Bm25Data {
     }
   });
   const total = lengths.reduce((a, n) => a + n, 0);
-  return { k1, b, avgLength: docs.length ? total / docs.length : 0, lengths, postings: Object.fromEntries(postings) };
+  return {
+    k1,
+    b,
+    avgLength: docs.length ? total / docs.length : 0,
+    lengths,
+    postings: Object.fromEntries(postings),
+  };
 }
 
 export class Bm25Index {

@@ -5,6 +5,8 @@ import { DOMAIN_TERMS, STOP_WORDS } from "./domain-terms.js";
 export interface Tokenizer {
   /** Content terms of a text, lower-cased, stop words and punctuation removed, in order (with repeats). */
   terms(text: string): string[];
+  /** Shorter dictionary words inside a compound term ("市场竞争" → 市场, 竞争). */
+  subwords(term: string): string[];
 }
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
@@ -28,6 +30,12 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
         out.push(t);
       }
       return out;
+    },
+    subwords(term: string): string[] {
+      const lowered = term.toLowerCase();
+      return [...new Set(jieba.cutAll(lowered))].filter(
+        (w) => w !== lowered && w.length >= 2 && !STOP_WORDS.has(w),
+      );
     },
   };
 }

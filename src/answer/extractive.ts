@@ -1,0 +1,239 @@
+import { splitSentences } from "../chunk/sentences.js";
+import type { QueryAnalysis, QueryTerm, Side } from "../search/query.js";
+import { passageSide, type ScoredChunk } from "../search/retrieve.js";
+import type { Tokenizer } from "../search/tokenizer.js";
+import type { Chunk, Language } from "../types.js";
+
+export interface DraftAnswer {
+  /** Answer text with [n] markers. */
+  text: string;
+  /** Index i is marker [i+1]. */
+  cited: Chunk[];
+}
+
+interface Candidate {
+  text: string;
+  chunk: Chunk;
+  rank: number;
+  position: number;
+  side: Side | "both" | null;
+  score: number;
+}
+
+const CJK = /[\u3400-\u9fff]/;
+const MAX_CHARS = 520;
+const CONCLUSION = /(取决于|权衡|各有|平衡|综合|总的来说|总之|应根据|根据具体|需要考虑|混合模式)/;
+/** Sentences scoring below this share of the best one are filler next to it. */
+const RELATIVE_FLOOR = 0.5;
+
+const LABELS: Record<
+  Language,
+  { open: string; closed: string; takeaway: string; none: (side: string) => string; preface: string }
+> = {
+  zh: {
+    open: "开源",
+    closed: "闭源",
+    takeaway: "总结",
+    none: (side) => `文章没有谈到${side}在这方面的情况。`,
+    preface: "",
+  },
+  en: {
+    open: "Open source",
+    closed: "Closed source",
+    takeaway: "Takeaway",
+    none: (side) => `The articles say nothing about ${side.toLowerCase()} models on this point.`,
+    preface: "From the articles (quoted in Chinese):",
+  },
+};
+
+function expressed(concept: QueryTerm, text: string, terms: Set<string>): boolean {
+  const has = (t: string) => terms.has(t) || (CJK.test(t) && text.includes(t));
+  return concept.alternatives.some(has) || (concept.parts.length >= 2 && concept.parts.every(has));
+}
+
+/**
+ * A sentence's side: a leading "开源:" label, else the side its section heading names (an item
+ * "避免闭源风险" under "开源的优势" argues for open source), else the only side it names, else
+ * its passage's.
+ */
+function sentenceSide(sentence: string, chunk: Chunk): Side | "both" | null {
+  const label = /^(?:[-•\d.、\s]*)(开源|闭源)[^，,。:：]{0,8}[:：]/.exec(sentence);
+  if (label) return label[1] === "开源" ? "open" : "closed";
+  const heading = chunk.headingPath.join(" ");
+  if (heading.includes("开源") !== heading.includes("闭源"))
+    return heading.includes("开源") ? "open" : "closed";
+  const open = sentence.includes("开源");
+  const closed = sentence.includes("闭源");
+  if (open && closed) return "both";
+  if (open || closed) return open ? "open" : "closed";
+  return passageSide(chunk);
+}
+
+/** Passage lines → sentences; a short "label:" line is joined to the line it introduces. */
+function sentencesOf(chunk: Chunk): string[] {
+  const lines = chunk.text.split("\n").map((l) => l.replace(/^\s*(?:[-•]\s*|\d+\s*[.、]\s*)/, "").trim());
+  const merged: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!line) continue;
+    if (line.length <= 30 && /[:：]$/.test(line) && lines[i + 1]) {
+      merged.push(`${line}${(lines[i + 1] ?? "").replace(/^\s*(?:[-•]\s*)/, "")}`);
+      i++;
+    } else merged.push(line);
+  }
+  return merged.flatMap((line) => splitSentences(line).map((s) => line.slice(s.start, s.end)));
+}
+
+function overlapRatio(a: string, b: string): number {
+  const grams = (t: string) => {
+    const out = new Set<string>();
+    for (let i = 0; i + 1 < t.length; i++) out.add(t.slice(i, i + 2));
+    return out;
+  };
+  const x = grams(a);
+  const y = grams(b);
+  let shared = 0;
+  for (const g of x) if (y.has(g)) shared++;
+  // Over the union: parallel sentences ("开源软件的盈利模式…" / "闭源软件的盈利模式…") share
+  // much of their wording and are still different facts.
+  return shared / Math.max(1, x.size + y.size - shared);
+}
+
+function candidates(
+  analysis: QueryAnalysis,
+  top: ScoredChunk[],
+  weights: number[],
+  tokenizer: Tokenizer,
+): Candidate[] {
+  const out: Candidate[] = [];
+  // A question about one side ("闭源软件的盈利模式") wants that side's sentences, not the other's;
+  // a comparison groups sentences by side instead.
+  const asked = analysis.sides.length === 1 && !analysis.comparison ? analysis.sides[0] : undefined;
+  const topWeight = Math.max(1, ...weights);
+  top.forEach((s, rank) => {
+    // The section's own heading says what its sentences are about; ancestors only loosely
+    // ("优势与劣势 › 开源大模型的优势" is not about 劣势).
+    const own = (s.chunk.headingPath[s.chunk.headingPath.length - 1] ?? "").toLowerCase();
+    const ancestors = s.chunk.headingPath.slice(0, -1).join(" ").toLowerCase();
+    const ownTerms = new Set(tokenizer.terms(own));
+    const ancestorTerms = new Set(tokenizer.terms(ancestors));
+    sentencesOf(s.chunk).forEach((text, position) => {
+      if (text.replace(/\s/g, "").length < 8) return;
+      const lower = text.normalize("NFKC").toLowerCase();
+      const terms = new Set(tokenizer.terms(lower));
+      let score = 0;
+      analysis.concepts.forEach((c, i) => {
+        const w = weights[i] ?? 1;
+        // A sentence in a section headed by the concept ("闭源大模型的优势") is about it even
+        // when it does not repeat the word.
+        if (expressed(c, lower, terms) || expressed(c, own, ownTerms)) score += w;
+        else if (expressed(c, ancestors, ancestorTerms)) score += 0.3 * w;
+      });
+      const side = sentenceSide(text, s.chunk);
+      if (asked) {
+        if (side === asked) score += 0.5 * topWeight;
+        else if (side !== null && side !== "both") score -= topWeight;
+      }
+      score += 0.6 / (1 + rank) - 0.02 * position;
+      out.push({ text, chunk: s.chunk, rank, position, side, score });
+    });
+  });
+  return out.sort((a, b) => b.score - a.score);
+}
+
+function pick(
+  pool: Candidate[],
+  max: number,
+  budget: number,
+  taken: Candidate[],
+  minScore: number,
+): Candidate[] {
+  // Scores are positive for sentences that express the question; the floor is relative to the best.
+  const chosen: Candidate[] = [];
+  let used = taken.reduce((n, c) => n + c.text.length, 0);
+  for (const c of pool) {
+    if (chosen.length >= max) break;
+    if (c.score < minScore) break;
+    if (used + c.text.length > budget && chosen.length > 0) continue;
+    if ([...taken, ...chosen].some((t) => overlapRatio(t.text, c.text) > 0.5)) continue;
+    chosen.push(c);
+    used += c.text.length;
+  }
+  return chosen;
+}
+
+/**
+ * The offline answer: the passages' own most relevant sentences, each cited, short enough for a
+ * Discord reader; for comparisons, grouped under each side, saying plainly when a side is missing.
+ */
+export function composeExtractive(
+  analysis: QueryAnalysis,
+  top: ScoredChunk[],
+  conceptWeights: number[],
+  tokenizer: Tokenizer,
+): DraftAnswer {
+  const labels = LABELS[analysis.language];
+  const pool = candidates(analysis, top, conceptWeights, tokenizer);
+  // A sentence must express at least one concept of the question (when it has any), and not be
+  // far weaker than the best sentence found.
+  const best = pool[0]?.score ?? 0;
+  const minScore =
+    analysis.concepts.length > 0
+      ? Math.max(Math.min(...conceptWeights) * 0.5, best * RELATIVE_FLOOR)
+      : -Infinity;
+  const cited: Chunk[] = [];
+  const cite = (c: Candidate) => {
+    let n = cited.indexOf(c.chunk) + 1;
+    if (n === 0) {
+      cited.push(c.chunk);
+      n = cited.length;
+    }
+    return `${c.text}[${n}]`;
+  };
+  const lines: string[] = [];
+  if (labels.preface) lines.push(labels.preface);
+
+  if (analysis.comparison) {
+    const asked = analysis.sides.length === 1 ? analysis.sides[0] : undefined;
+    const order: Side[] = asked === "closed" ? ["closed", "open"] : ["open", "closed"];
+    const taken: Candidate[] = [];
+    for (const side of order) {
+      const quota = asked ? (side === asked ? 3 : 2) : 2;
+      const chosen = pick(
+        pool.filter((c) => c.side === side),
+        quota,
+        MAX_CHARS,
+        taken,
+        minScore,
+      );
+      taken.push(...chosen);
+      // Saying "the articles are silent on X" is only claimed when the question named both sides;
+      // otherwise a side without strong sentences is simply left out.
+      if (chosen.length === 0 && analysis.sides.length < 2) continue;
+      lines.push(`**${labels[side]}**`);
+      if (chosen.length === 0) lines.push(labels.none(labels[side]));
+      for (const c of chosen) lines.push(`- ${cite(c)}`);
+    }
+    // A takeaway must read as one: a sentence that weighs the sides, not any sentence naming both.
+    const takeaway = pick(
+      pool.filter((c) => (c.side === "both" || c.side === null) && CONCLUSION.test(c.text)),
+      1,
+      MAX_CHARS + 120,
+      taken,
+      minScore,
+    );
+    if (takeaway[0])
+      lines.push(
+        `**${labels.takeaway}**：${cite(takeaway[0])}`.replace(
+          "**：",
+          analysis.language === "zh" ? "**：" : "**: ",
+        ),
+      );
+    return { text: lines.join("\n"), cited };
+  }
+
+  const chosen = pick(pool, analysis.listing ? 5 : 3, MAX_CHARS, [], minScore);
+  if (chosen.length === 1 && !labels.preface) return { text: cite(chosen[0] as Candidate), cited };
+  for (const c of chosen) lines.push(`- ${cite(c)}`);
+  return { text: lines.join("\n"), cited };
+}

@@ -1,0 +1,124 @@
+/**
+ * Wiring: the one place that turns settings into the objects the pipeline needs. Entry points
+ * (ask, eval, the Discord bot) create an app and use what it exposes; nothing else constructs
+ * clients or reads the index directly.
+ */
+import { createAnswerer } from "./answer/answerer.js";
+import { type ChatModel, OllamaChat } from "./answer/ollama-chat.js";
+import type { Config } from "./config.js";
+import { createEmbeddings } from "./embed/index.js";
+import type { IndexEmbeddings } from "./embed/types.js";
+import type { Logger } from "./logger.js";
+import type { FetchLike } from "./ollama/client.js";
+import { sharedTokenizer, type Tokenizer } from "./search/tokenizer.js";
+import { readCurrentBuildId } from "./store/build.js";
+import { type IngestSummary, ingest } from "./store/ingest.js";
+import { IndexHandle, summariseIndex } from "./store/search-index.js";
+import type { IndexSummary, QuestionAnswerer } from "./types.js";
+
+export interface App {
+  config: Config;
+  answerer: QuestionAnswerer;
+  embeddings: IndexEmbeddings;
+  tokenizer: Tokenizer;
+  index: IndexHandle;
+  describeIndex(): Promise<IndexSummary>;
+  /** Incremental ingest of the corpus; resolves to a one-line summary. */
+  reindex(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<string>;
+  /** Build the index if there is none yet; returns the summary when it built one. */
+  ensureIndex(onBuild?: () => void): Promise<IngestSummary | null>;
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  logger: Logger;
+  /** Injected into the Ollama clients (tests point them at a local fake). */
+  fetch?: FetchLike;
+}
+
+export function formatIngestSummary(s: IngestSummary): string {
+  const f = s.files;
+  const c = s.chunks;
+  return `files ${f.added} added, ${f.changed} changed, ${f.unchanged} unchanged, ${f.removed} removed, ${f.skipped} skipped; passages ${c.embedded} embedded, ${c.reused} reused, ${c.total} total; ${s.seconds.toFixed(1)} s`;
+}
+
+export function providerNames(config: Config): { embeddings: string; chat: string } {
+  return {
+    embeddings: config.embeddingProvider === "ollama" ? `ollama:${config.ollama.embedModel}` : "builtin",
+    chat: config.chatProvider === "ollama" ? `ollama:${config.ollama.chatModel}` : "extractive",
+  };
+}
+
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  const { logger } = deps;
+  const tokenizer = sharedTokenizer();
+  const embeddings = createEmbeddings(config, {
+    tokenizer,
+    logger,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const chat: ChatModel | null =
+    config.chatProvider === "ollama"
+      ? new OllamaChat({
+          host: config.ollama.host,
+          model: config.ollama.chatModel,
+          numCtx: config.ollama.numCtx,
+          timeoutMs: config.ollama.timeoutMs,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        })
+      : null;
+  const index = new IndexHandle(config.indexDir, embeddings.id, config.retrieval.ef);
+  const answerer = createAnswerer({
+    index,
+    embeddings,
+    tokenizer,
+    chat,
+    logger,
+    k: config.retrieval.k,
+    numCtx: config.ollama.numCtx,
+    providers: providerNames(config),
+  });
+
+  const runIngest = (onProgress?: (line: string) => void, full = false) => {
+    let lastReported = -1;
+    return ingest({
+      corpusDir: config.corpusDir,
+      indexDir: config.indexDir,
+      chunking: config.chunking,
+      ef: config.retrieval.ef,
+      embeddings,
+      tokenizer,
+      logger,
+      full,
+      onProgress: ({ done, total }) => {
+        if (!onProgress || total === 0) return;
+        if (done === total || done - lastReported >= Math.max(1, Math.ceil(total / 10))) {
+          lastReported = done;
+          onProgress(`embedding ${done}/${total} passages`);
+        }
+      },
+    });
+  };
+
+  return {
+    config,
+    answerer,
+    embeddings,
+    tokenizer,
+    index,
+    async describeIndex() {
+      return summariseIndex(await index.current());
+    },
+    async reindex(onProgress, options) {
+      onProgress?.("reading the corpus");
+      const summary = await runIngest(onProgress, options?.full ?? false);
+      return formatIngestSummary(summary);
+    },
+    async ensureIndex(onBuild) {
+      if (await readCurrentBuildId(config.indexDir)) return null;
+      onBuild?.();
+      return runIngest();
+    },
+    async close() {},
+  };
+}
