@@ -1,0 +1,162 @@
+/**
+ * What the bot says, in the two languages its users write in. A question containing CJK
+ * characters is answered in Chinese; commands without a question follow the user's client locale.
+ */
+import type { UserErrorCode } from "../errors.js";
+import type { Language } from "../types.js";
+
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+
+export function detectLanguage(text: string): Language {
+  return CJK.test(text) ? "zh" : "en";
+}
+
+export function languageFromLocale(locale: string | null | undefined): Language {
+  return locale?.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+export interface Messages {
+  thinking: string;
+  cooldown(seconds: number): string;
+  emptyQuestion: string;
+  tooLong(max: number, got: number): string;
+  answerTooOld: string;
+  noPassages: string;
+  feedbackThanks(vote: "up" | "down"): string;
+  reindexRefused: string;
+  reindexBusy: string;
+  reindexStarted: string;
+  reindexDone(summary: string): string;
+  shuttingDown: string;
+  genericError: string;
+  userError: Record<UserErrorCode, string>;
+  sourcesTitle: string;
+  sourcesField: string;
+  passagesTitle: string;
+  showPassages: string;
+  continued(part: number, total: number): string;
+  noteField: string;
+  refusedNote: string;
+  indexTitle: string;
+  indexEmpty: string;
+  passageCount(n: number): string;
+  lastIngest: string;
+  embedder: string;
+  helpTitle: string;
+  helpBody(maxQuestionLength: number, cooldownSeconds: number): string;
+}
+
+/** Queue position is always shown in both languages: it is edited before the language matters. */
+export function queuedMessage(position: number): string {
+  return `排队中：第 ${position} 位 / Queued: position ${position}`;
+}
+
+export const MESSAGES: Record<Language, Messages> = {
+  zh: {
+    thinking: "思考中…",
+    cooldown: (s) => `提问太快了，请 ${s} 秒后再试。`,
+    emptyQuestion:
+      "请在命令或提及后写上问题，例如：`/ask question: 开源大模型有哪些优势？` 或 `@机器人 开源和闭源哪个更安全？`",
+    tooLong: (max, got) => `问题太长了（${got} 字），请控制在 ${max} 字以内。`,
+    answerTooOld: "这条回答太旧了，机器人已不再保存它（可能已重启）。请重新提问。",
+    noPassages: "这条回答没有引用任何段落。",
+    feedbackThanks: (v) => (v === "up" ? "谢谢反馈 👍" : "谢谢反馈 👎，我们会改进。"),
+    reindexRefused: "只有拥有“管理服务器”权限的成员才能重建索引。",
+    reindexBusy: "索引正在重建中，请稍候。",
+    reindexStarted: "开始增量重建索引…",
+    reindexDone: (summary) => `✅ 索引已更新：${summary}`,
+    shuttingDown: "机器人正在重启，请稍后再问。",
+    genericError: "抱歉，处理时出了点问题，请稍后再试。",
+    userError: {
+      "ollama-unreachable": "暂时连不上答题模型（Ollama 未运行或无法访问），请稍后再试。",
+      "ollama-model-missing": "答题模型尚未安装到 Ollama 上，请联系管理员。",
+      "ollama-timeout": "答题模型响应超时，请稍后再试或换个更简短的问题。",
+      "ollama-failed": "答题模型出错了，请稍后再试。",
+      "index-missing": "还没有建立文章索引，请管理员先运行导入（/reindex 或 npm run ingest）。",
+      "index-mismatch": "文章索引与当前的嵌入模型不匹配，请管理员重建索引。",
+      "ingest-locked": "另一个导入任务正在进行，请稍后再试。",
+      "bad-input": "无法处理这个问题，请换个说法。",
+    },
+    sourcesTitle: "来源",
+    sourcesField: "来源",
+    passagesTitle: "引用段落",
+    showPassages: "查看引用段落",
+    continued: (p, t) => `续（${p}/${t}）`,
+    noteField: "提示",
+    refusedNote: "资料中没有足够的依据来回答这个问题。",
+    indexTitle: "索引中的文章",
+    indexEmpty: "索引里还没有文章。",
+    passageCount: (n) => `${n} 段`,
+    lastIngest: "最近导入",
+    embedder: "嵌入模型",
+    helpTitle: "使用帮助",
+    helpBody: (max, cd) =>
+      [
+        "我根据一组关于开源与闭源大模型的中文文章回答问题，并用 [n] 标注出处。",
+        "",
+        `• \`/ask question:\` 提问（最多 ${max} 字${cd > 0 ? `，每 ${cd} 秒一次` : ""}）`,
+        "• 在频道里 @我 并写上问题，或直接私信我",
+        "• 回复我的回答（或在子区里 @我）可以追问",
+        "• `/sources` 查看索引中的文章",
+        "• `/reindex` 重新导入文章（需要“管理服务器”权限）",
+        "",
+        "回答下方的按钮可以查看引用的原文段落，或评价回答。",
+      ].join("\n"),
+  },
+  en: {
+    thinking: "Thinking…",
+    cooldown: (s) => `You're asking too fast; try again in ${s} s.`,
+    emptyQuestion:
+      "Please include a question, e.g. `/ask question: What are the advantages of open-source LLMs?` or `@bot Which is safer, open or closed models?`",
+    tooLong: (max, got) => `That question is too long (${got} characters); please keep it under ${max}.`,
+    answerTooOld:
+      "This answer is too old: the bot no longer keeps it (it may have restarted). Please ask again.",
+    noPassages: "This answer cites no passages.",
+    feedbackThanks: (v) =>
+      v === "up" ? "Thanks for the feedback 👍" : "Thanks for the feedback 👎, we'll improve.",
+    reindexRefused: "Only members with the Manage Server permission can rebuild the index.",
+    reindexBusy: "The index is already being rebuilt; please wait.",
+    reindexStarted: "Starting an incremental re-index…",
+    reindexDone: (summary) => `✅ Index updated: ${summary}`,
+    shuttingDown: "The bot is restarting; please ask again in a moment.",
+    genericError: "Sorry, something went wrong while answering. Please try again later.",
+    userError: {
+      "ollama-unreachable":
+        "The answer model can't be reached right now (Ollama is not running or not reachable). Please try again later.",
+      "ollama-model-missing": "The answer model isn't installed in Ollama yet; please tell an admin.",
+      "ollama-timeout": "The answer model took too long. Please try again later or ask a shorter question.",
+      "ollama-failed": "The answer model failed. Please try again later.",
+      "index-missing":
+        "There is no article index yet; an admin needs to run the ingest (/reindex or npm run ingest).",
+      "index-mismatch":
+        "The article index doesn't match the configured embedding model; an admin needs to rebuild it.",
+      "ingest-locked": "Another ingest is running; please try again shortly.",
+      "bad-input": "I can't work with that question; please rephrase it.",
+    },
+    sourcesTitle: "Sources",
+    sourcesField: "Sources",
+    passagesTitle: "Cited passages",
+    showPassages: "Show passages",
+    continued: (p, t) => `continued (${p}/${t})`,
+    noteField: "Note",
+    refusedNote: "The articles don't contain enough evidence to answer this.",
+    indexTitle: "Articles in the index",
+    indexEmpty: "The index has no articles yet.",
+    passageCount: (n) => `${n} passage${n === 1 ? "" : "s"}`,
+    lastIngest: "Last ingest",
+    embedder: "Embeddings",
+    helpTitle: "Help",
+    helpBody: (max, cd) =>
+      [
+        "I answer questions about open- vs closed-source LLMs from a set of Chinese articles, citing them as [n].",
+        "",
+        `• \`/ask question:\` ask (up to ${max} characters${cd > 0 ? `, once every ${cd} s` : ""})`,
+        "• @mention me with a question in a channel, or DM me",
+        "• Reply to my answer (or @mention me in a thread) to ask a follow-up",
+        "• `/sources` lists the articles in the index",
+        "• `/reindex` re-imports the articles (needs Manage Server)",
+        "",
+        "The buttons under an answer show the cited passages or rate the answer.",
+      ].join("\n"),
+  },
+};
