@@ -1,0 +1,27 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type App, createApp } from "../../src/app.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import { silentLogger } from "../../src/logger.js";
+import type { FetchLike } from "../../src/ollama/client.js";
+
+export const REPO = path.resolve(import.meta.dirname, "../..");
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+/** An app over the repository's corpus with its index in a fresh temporary directory. */
+export async function createTestApp(env: Record<string, string> = {}, deps: { fetch?: FetchLike } = {}): Promise<TestApp> {
+  const dir = await mkdtemp(path.join(tmpdir(), "llm-bot-test-"));
+  const config = loadConfig({
+    cwd: REPO,
+    env: { CORPUS_DIR: path.join(REPO, "corpus"), INDEX_DIR: path.join(dir, "index"), LOG_LEVEL: "silent", ...env },
+  });
+  const app = await createApp(config, { logger: silentLogger, ...deps });
+  return { app, config, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
