@@ -47,6 +47,9 @@ const schema = z.object({
 
 export type RawSettings = z.infer<typeof schema>;
 
+/** Every setting this project reads; .env.example documents each of them. */
+export const SETTING_NAMES = Object.keys(schema.shape) as Array<keyof RawSettings>;
+
 export interface Config {
   corpusDir: string;
   indexDir: string;
