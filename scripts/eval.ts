@@ -55,7 +55,7 @@ await runCli(async ({ config, logger }) => {
   if (opts.out) {
     await writeFile(
       opts.out,
-      records.map((r) => JSON.stringify({ id: r.question.id, ...r.result })).join("\n") + "\n",
+      `${records.map((r) => JSON.stringify({ id: r.question.id, ...r.result })).join("\n")}\n`,
     );
   }
   const columns: Array<{ name: string; metrics: Partial<Metrics> }> = [

@@ -16,11 +16,19 @@ export interface TestApp {
 }
 
 /** An app over the repository's corpus with its index in a fresh temporary directory. */
-export async function createTestApp(env: Record<string, string> = {}, deps: { fetch?: FetchLike } = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  deps: { fetch?: FetchLike } = {},
+): Promise<TestApp> {
   const dir = await mkdtemp(path.join(tmpdir(), "llm-bot-test-"));
   const config = loadConfig({
     cwd: REPO,
-    env: { CORPUS_DIR: path.join(REPO, "corpus"), INDEX_DIR: path.join(dir, "index"), LOG_LEVEL: "silent", ...env },
+    env: {
+      CORPUS_DIR: path.join(REPO, "corpus"),
+      INDEX_DIR: path.join(dir, "index"),
+      LOG_LEVEL: "silent",
+      ...env,
+    },
   });
   const app = await createApp(config, { logger: silentLogger, ...deps });
   return { app, config, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };

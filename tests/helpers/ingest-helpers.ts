@@ -23,7 +23,10 @@ export const FIXTURES = path.join(REPO, "tests", "fixtures");
 
 /** NFKC, lower-case, whitespace, punctuation and symbols removed: how snippets are compared. */
 export function normalise(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]/gu, "");
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, "");
 }
 
 /** Non-overlapping occurrences of `needle` in `haystack`. */
@@ -129,8 +132,30 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SUBJECTS = ["开源社区", "闭源厂商", "研究机构", "初创企业", "开发者", "云服务商", "监管部门", "高校团队", "硬件厂商", "内容平台"];
-const VERBS = ["推动了", "限制了", "改变了", "加速了", "重新定义了", "影响了", "促进了", "挑战了", "降低了", "提高了"];
+const SUBJECTS = [
+  "开源社区",
+  "闭源厂商",
+  "研究机构",
+  "初创企业",
+  "开发者",
+  "云服务商",
+  "监管部门",
+  "高校团队",
+  "硬件厂商",
+  "内容平台",
+];
+const VERBS = [
+  "推动了",
+  "限制了",
+  "改变了",
+  "加速了",
+  "重新定义了",
+  "影响了",
+  "促进了",
+  "挑战了",
+  "降低了",
+  "提高了",
+];
 const OBJECTS = [
   "模型训练的成本",
   "推理服务的价格",
@@ -143,12 +168,21 @@ const OBJECTS = [
   "生态系统的边界",
   "技术迭代的速度",
 ];
-const TAILS = ["，这一点在过去一年尤为明显。", "，但也带来了新的风险。", "，各方对此看法不一。", "，值得长期观察。", "，并引发了广泛讨论。"];
+const TAILS = [
+  "，这一点在过去一年尤为明显。",
+  "，但也带来了新的风险。",
+  "，各方对此看法不一。",
+  "，值得长期观察。",
+  "，并引发了广泛讨论。",
+];
 const HEADINGS = ["背景", "现状分析", "主要挑战", "技术路线", "商业影响", "未来展望", "案例研究", "政策环境"];
 const CN = ["一", "二", "三", "四", "五", "六", "七", "八"];
 
 /** One synthetic plain-text article: a title line, numbered Chinese headings, paragraphs of sentences. */
-export function syntheticArticle(n: number, options: { sections?: number; paragraphs?: number } = {}): string {
+export function syntheticArticle(
+  n: number,
+  options: { sections?: number; paragraphs?: number } = {},
+): string {
   const rand = prng(n + 1);
   const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T;
   const lines = [`关于${pick(SUBJECTS)}与${pick(OBJECTS)}的第${n}篇观察`, ""];

@@ -12,7 +12,13 @@ beforeAll(async () => {
   const { url } = await fake.start();
   t = await createTestApp({ CHAT_PROVIDER: "ollama", OLLAMA_HOST: url, OLLAMA_TIMEOUT_MS: "2000" });
   await t.app.ensureIndex();
-  small = await createTestApp({ CHAT_PROVIDER: "ollama", OLLAMA_HOST: url, OLLAMA_NUM_CTX: "2048", RETRIEVAL_K: "10", OLLAMA_TIMEOUT_MS: "2000" });
+  small = await createTestApp({
+    CHAT_PROVIDER: "ollama",
+    OLLAMA_HOST: url,
+    OLLAMA_NUM_CTX: "2048",
+    RETRIEVAL_K: "10",
+    OLLAMA_TIMEOUT_MS: "2000",
+  });
   await small.app.ensureIndex();
 });
 afterEach(() => fake.reset());
@@ -40,7 +46,9 @@ describe("answers through Ollama chat", () => {
       return `开源大模型通常是免费的，成本较低[${costSource}]。闭源大模型使用成本更高[9]。`;
     };
     const progress: string[] = [];
-    const r = await t.app.answerer.ask("开源和闭源大模型在成本上有什么区别？", { onProgress: (p) => progress.push(p) });
+    const r = await t.app.answerer.ask("开源和闭源大模型在成本上有什么区别？", {
+      onProgress: (p) => progress.push(p),
+    });
     expect(prompt?.options?.num_ctx).toBe(t.config.ollama.numCtx);
     expect(sourcesIn(prompt as FakeChatRequest).size).toBeGreaterThanOrEqual(2);
     expect(progress.length).toBeGreaterThan(2);

@@ -21,7 +21,8 @@ describe("answers from the builtin, model-free pipeline", () => {
     expect(open).toMatch(/成本|免费/);
     expect(closed).toMatch(/成本|费用|许可证/);
     // Every line of content ends with a citation, and every citation is used.
-    for (const line of r.answer.split("\n").filter((l) => l.startsWith("- "))) expect(line).toMatch(/\[\d+\]$/);
+    for (const line of r.answer.split("\n").filter((l) => l.startsWith("- ")))
+      expect(line).toMatch(/\[\d+\]$/);
     const markers = new Set([...r.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
     expect([...markers].sort()).toEqual(r.citations.map((c) => c.n));
     for (const c of r.citations) {

@@ -12,7 +12,12 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "llm-bot-cli-"));
-  env = { ...process.env, INDEX_DIR: path.join(dir, "index"), CORPUS_DIR: path.join(REPO, "corpus"), LOG_LEVEL: "silent" };
+  env = {
+    ...process.env,
+    INDEX_DIR: path.join(dir, "index"),
+    CORPUS_DIR: path.join(REPO, "corpus"),
+    LOG_LEVEL: "silent",
+  };
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -20,7 +25,11 @@ const tsx = path.join(REPO, "node_modules/.bin/tsx");
 
 describe("npm run ask", () => {
   it("builds the missing index, saying so in one line, then prints exactly one JSON object", async () => {
-    const { stdout, stderr } = await run(tsx, ["scripts/ask.ts", "--json", "开源大模型和闭源大模型在成本上有什么区别？"], { cwd: REPO, env });
+    const { stdout, stderr } = await run(
+      tsx,
+      ["scripts/ask.ts", "--json", "开源大模型和闭源大模型在成本上有什么区别？"],
+      { cwd: REPO, env },
+    );
     expect(stderr.match(/building/g)).toHaveLength(1);
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -30,8 +39,12 @@ describe("npm run ask", () => {
     );
     expect(result.refused).toBe(false);
     expect(result.providers).toEqual({ embeddings: "builtin", chat: "extractive" });
-    expect(Object.keys(result.citations[0]).sort()).toEqual(["heading", "id", "n", "source", "text", "title", "url"].sort());
-    expect(Object.keys(result.retrieved[0]).sort()).toEqual(["heading", "id", "rank", "score", "source", "text", "title"].sort());
+    expect(Object.keys(result.citations[0]).sort()).toEqual(
+      ["heading", "id", "n", "source", "text", "title", "url"].sort(),
+    );
+    expect(Object.keys(result.retrieved[0]).sort()).toEqual(
+      ["heading", "id", "rank", "score", "source", "text", "title"].sort(),
+    );
     expect(Object.keys(result.timings).sort()).toEqual(["generateMs", "retrieveMs", "totalMs"]);
   }, 60_000);
 
@@ -44,7 +57,10 @@ describe("npm run ask", () => {
   }, 60_000);
 
   it("reports a bad setting clearly and exits non-zero", async () => {
-    const err = await run(tsx, ["scripts/ask.ts", "test"], { cwd: REPO, env: { ...env, EMBEDDING_PROVIDER: "magic" } }).catch((e) => e);
+    const err = await run(tsx, ["scripts/ask.ts", "test"], {
+      cwd: REPO,
+      env: { ...env, EMBEDDING_PROVIDER: "magic" },
+    }).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/EMBEDDING_PROVIDER/);
   }, 60_000);

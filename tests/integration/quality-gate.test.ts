@@ -29,7 +29,10 @@ describe.each(["eval/questions.jsonl", "eval/heldout.jsonl"])("quality gate on %
     const records = await evaluate(file);
     const m = computeMetrics(records);
     const failing = (pred: (r: EvalRecord) => boolean) => records.filter(pred).map((r) => r.question.id);
-    expect(failing((r) => r.result.refused === r.question.answerable), "refusal mistakes").toEqual([]);
+    expect(
+      failing((r) => r.result.refused === r.question.answerable),
+      "refusal mistakes",
+    ).toEqual([]);
     expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.95);
     expect(m.refusalAccuracy).toBe(1);
     expect(m.citationValidity).toBe(1);

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, normaliseOllamaHost, requireDiscordSettings, SETTING_NAMES } from "../../src/config.js";
+import {
+  ConfigError,
+  loadConfig,
+  normaliseOllamaHost,
+  requireDiscordSettings,
+  SETTING_NAMES,
+} from "../../src/config.js";
 import { REPO } from "../helpers/app.js";
 
 const load = (env: Record<string, string>) => loadConfig({ env, cwd: "/srv/bot" });

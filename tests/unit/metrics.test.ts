@@ -9,7 +9,15 @@ const q = (id: string, answerable: boolean, evidence: string[] = [], answer_any:
   evidence,
   answer_any,
 });
-const passage = (text: string, rank: number) => ({ rank, id: `${rank}`, source: "", title: "", heading: "", text, score: 0 });
+const passage = (text: string, rank: number) => ({
+  rank,
+  id: `${rank}`,
+  source: "",
+  title: "",
+  heading: "",
+  text,
+  score: 0,
+});
 
 describe("eval metrics", () => {
   it("normalises as the README defines: NFKC, lower case, no whitespace, punctuation or symbols", () => {
@@ -29,18 +37,32 @@ describe("eval metrics", () => {
         result: {
           refused: false,
           answer: "有1750亿参数[1]",
-          citations: [{ n: 1, id: "x", source: "", title: "", heading: "", url: null, text: "拥有1750亿参数" }],
+          citations: [
+            { n: 1, id: "x", source: "", title: "", heading: "", url: null, text: "拥有1750亿参数" },
+          ],
           retrieved: [passage("无关", 1), passage("拥有1750亿 参数", 2)],
           timings: { retrieveMs: 1, generateMs: 1, totalMs: 10 },
         },
       },
       {
         question: q("b", true, ["双向编码"], ["双向"]),
-        result: { refused: true, answer: "没有", citations: [], retrieved: [passage("双向编码", 1)], timings: { retrieveMs: 1, generateMs: 1, totalMs: 30 } },
+        result: {
+          refused: true,
+          answer: "没有",
+          citations: [],
+          retrieved: [passage("双向编码", 1)],
+          timings: { retrieveMs: 1, generateMs: 1, totalMs: 30 },
+        },
       },
       {
         question: q("c", false),
-        result: { refused: false, answer: "瞎说", citations: [], retrieved: [], timings: { retrieveMs: 1, generateMs: 1, totalMs: 20 } },
+        result: {
+          refused: false,
+          answer: "瞎说",
+          citations: [],
+          retrieved: [],
+          timings: { retrieveMs: 1, generateMs: 1, totalMs: 20 },
+        },
       },
     ];
     const m = computeMetrics(records);

@@ -35,8 +35,12 @@ describe("question analysis", () => {
   });
 
   it("marks Latin words in a Chinese question, and capitalised words in an English one, as names", () => {
-    expect(analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name).toBe(true);
-    expect(analyse("What is the capital of France?").concepts.find((c) => c.surface === "france")?.name).toBe(true);
+    expect(
+      analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name,
+    ).toBe(true);
+    expect(analyse("What is the capital of France?").concepts.find((c) => c.surface === "france")?.name).toBe(
+      true,
+    );
     expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
   });
 
@@ -65,7 +69,11 @@ describe("follow-up rewriting", () => {
   });
 
   it("rewrites English follow-ups", () => {
-    const q = rewriteFollowUp("what about security?", [{ role: "user", content: "Which is cheaper, open or closed models?" }], tokenizer);
+    const q = rewriteFollowUp(
+      "what about security?",
+      [{ role: "user", content: "Which is cheaper, open or closed models?" }],
+      tokenizer,
+    );
     expect(q).toMatch(/open-source/);
     expect(q).toMatch(/security/);
   });

@@ -31,7 +31,9 @@ describe("citation verification", () => {
       sources,
       tokenizer,
     );
-    expect(v.text).toBe("闭源大模型需要购买许可证，增加使用成本[1]。开源大模型通常免费，成本较低[2]。闭源的许可证费用[1]。");
+    expect(v.text).toBe(
+      "闭源大模型需要购买许可证，增加使用成本[1]。开源大模型通常免费，成本较低[2]。闭源的许可证费用[1]。",
+    );
     expect(v.cited).toEqual([sources[1], sources[0]]);
   });
 
@@ -42,9 +44,17 @@ describe("citation verification", () => {
   });
 
   it("checks an English sentence against a Chinese passage through the glossary", () => {
-    const ok = verifyCitations("Closed-source models have better security because attackers cannot access the source code [5].", sources, tokenizer);
+    const ok = verifyCitations(
+      "Closed-source models have better security because attackers cannot access the source code [5].",
+      sources,
+      tokenizer,
+    );
     expect(ok.cited).toEqual([sources[4]]);
-    const wrong = verifyCitations("Closed-source models have better security and stability [3].", sources, tokenizer);
+    const wrong = verifyCitations(
+      "Closed-source models have better security and stability [3].",
+      sources,
+      tokenizer,
+    );
     expect(wrong.cited).toEqual([]);
   });
 
