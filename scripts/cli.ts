@@ -15,7 +15,7 @@ export async function runCli(main: (ctx: CliContext) => Promise<number | undefin
   let logger: Logger | undefined;
   try {
     const config = loadConfig();
-    logger = createLogger(config.logLevel);
+    logger = createLogger(config.logLevel, { human: true });
     process.exitCode = (await main({ config, logger })) ?? 0;
   } catch (err) {
     if (err instanceof ConfigError || isUserError(err)) {

@@ -88,9 +88,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const logs: LogLine[] = [];
   const rawLogs: string[] = [];
   const logger = createLogger("debug", {
-    write(line: string) {
-      rawLogs.push(line);
-      logs.push(JSON.parse(line) as LogLine);
+    destination: {
+      write(line: string) {
+        rawLogs.push(line);
+        logs.push(JSON.parse(line) as LogLine);
+      },
     },
   });
   const pipeline = opts.pipeline ? await opts.pipeline(config, logger) : undefined;
