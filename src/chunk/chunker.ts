@@ -90,6 +90,10 @@ export function chunkArticle(article: Article, options: ChunkingOptions): Chunk[
       // Step back over trailing sentences that fit in the overlap, but always move forward.
       let next = j + 1;
       while (next - 1 > i && last.end - (sentences[next - 1]?.start ?? 0) <= options.overlap) next--;
+      // Only as far as the next passage can still take in the sentence that did not fit: one
+      // holding nothing but this passage's last sentences would be a duplicate of them.
+      const following = sentences[j + 1];
+      while (next <= j && following && following.end - (sentences[next]?.start ?? 0) > options.size) next++;
       i = next;
     }
   }

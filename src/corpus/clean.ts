@@ -17,6 +17,15 @@ function looksLikeTitle(block: Block): boolean {
   return t.length >= 4 && t.length <= 100 && (hasCjk(t) || t.split(/\s+/).length >= 3);
 }
 
+const titleKeyOf = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]/gu, "");
+
+function isTitleLine(text: string, title: string): boolean {
+  const line = titleKeyOf(text);
+  const key = titleKeyOf(title);
+  if (line.length < 4 || key.length < 4) return false;
+  return key.includes(line) || (line.includes(key) && line.length <= key.length + 10);
+}
+
 /**
  * Raw article text (front matter already split off) → title and cleaned body. The title comes
  * from metadata when given, else the page's first heading, else its first title-like line; the
@@ -24,8 +33,12 @@ function looksLikeTitle(block: Block): boolean {
  */
 export function cleanArticle(text: string, format: ArticleFormat, meta: Partial<ArticleMeta>, fallbackTitle: string): CleanedArticle {
   let blocks: Block[];
-  if (format === "html") blocks = htmlToBlocks(text).blocks;
-  else if (format === "markdown") blocks = markdownToBlocks(text);
+  let pageTitle: string | undefined;
+  if (format === "html") {
+    const extract = htmlToBlocks(text);
+    blocks = extract.blocks;
+    pageTitle = extract.title;
+  } else if (format === "markdown") blocks = markdownToBlocks(text);
   else blocks = blocksFromPlainLines(text.split(/\r?\n/).map((l) => stripInlineMarkdown(l)));
 
   const cleaned = removeBoilerplate(blocks);
@@ -33,10 +46,16 @@ export function cleanArticle(text: string, format: ArticleFormat, meta: Partial<
 
   let title = meta.title;
   const first = blocks[0];
-  if (first && ((first.kind === "heading" && first.level === 1) || (!title && looksLikeTitle(first) && first.kind !== "item"))) {
+  // An HTML page names its title (<h1>, <title>), so its first paragraph is never taken for one.
+  const untitled = !title && !pageTitle;
+  if (first && ((first.kind === "heading" && first.level === 1) || (untitled && looksLikeTitle(first) && first.kind !== "item"))) {
     title ??= first.text;
     blocks = blocks.slice(1);
   }
+  title ??= pageTitle;
+  // A plain first line that repeats the title given by metadata is the page's title line.
+  const lead = blocks[0];
+  if (lead && lead.kind !== "heading" && title && isTitleLine(lead.text, title)) blocks = blocks.slice(1);
   // A heading that merely repeats the title adds nothing to a heading path.
   const titleKey = (title ?? "").replace(/[\s\p{P}]/gu, "");
   blocks = blocks.filter((b) => !(b.kind === "heading" && b.text.replace(/[\s\p{P}]/gu, "") === titleKey));

@@ -26,6 +26,17 @@ export function decodeText(bytes: Uint8Array): Decoded {
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(body), encoding: "utf-8" };
   } catch {
+    // A UTF-8 capture cut inside a character, or with a stray bad byte, is still UTF-8: its
+    // invalid sequences are a handful among thousands of valid ones. GB18030 bytes read as UTF-8
+    // give almost nothing but invalid sequences.
+    const loose = new TextDecoder("utf-8").decode(body);
+    let invalid = 0;
+    let valid = 0;
+    for (const ch of loose) {
+      if (ch === "\ufffd") invalid++;
+      else if (ch.charCodeAt(0) > 0x7f) valid++;
+    }
+    if (valid >= 20 * invalid) return { text: loose.replace(/\ufffd/g, ""), encoding: "utf-8" };
     return { text: iconv.decode(Buffer.from(body), "gb18030"), encoding: "gb18030" };
   }
 }

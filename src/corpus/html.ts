@@ -3,16 +3,29 @@ import type { AnyNode, Element } from "domhandler";
 import { type Block, headingLevelOf } from "./blocks.js";
 
 /** Elements that never hold article text. */
-const DROP_TAGS = "script,style,svg,link,meta,noscript,iframe,form,button,nav,footer,aside,header,object,embed,canvas,template";
+const DROP_TAGS =
+  "head,title,script,style,svg,link,meta,noscript,iframe,form,button,nav,footer,aside,header,object,embed,canvas,template";
 /** Class or id words that mark page chrome rather than the article. */
 const CHROME = /(^|[-_\s])(nav|navbar|menu|sidebar|breadcrumb|related|recommend|comment|comments|footer|toolbar|share|social|copyright|advert|ads|banner|pagination|tags)([-_\s]|$)/i;
 
 const BLOCK_TAGS = new Set(["p", "div", "section", "article", "main", "blockquote", "pre", "ul", "ol", "li", "table", "tr", "dl", "dt", "dd", "figure", "figcaption", "body", "html", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br"]);
 
+/**
+ * Containers a chrome word on their class never disqualifies: themes put layout words on them
+ * ("<body class=\"single no-sidebar\">", "<main class=\"with-comments\">"), and removing one
+ * would remove the whole article.
+ */
+const NEVER_CHROME = new Set(["html", "body", "main", "article"]);
+
 export interface HtmlExtract {
   blocks: Block[];
-  /** The page's own title (first h1, else <title>), if any. */
+  /** The page's own title (first h1, else <title> without a site-name suffix), if any. */
   title?: string;
+}
+
+/** "文章标题 - 站点名" / "文章标题_站点名" / "文章标题 | 站点名" → "文章标题". */
+function withoutSiteSuffix(title: string): string {
+  return (title.split(/\s+[|\-–—]\s+|_|\s*[|｜]\s*/)[0] ?? title).trim();
 }
 
 const CJK_OR_FULLWIDTH = "[\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef]";
@@ -35,9 +48,12 @@ function collapse(text: string): string {
  */
 export function htmlToBlocks(html: string): HtmlExtract {
   const $ = cheerio.load(html);
-  const title = collapse($("h1").first().text()) || collapse($("title").first().text()) || undefined;
+  // The article's own h1 before any other (a site header may hold an h1 with the site's name).
+  const h1 = $("article h1").first().text() || $("h1").first().text();
+  const title = collapse(h1) || collapse(withoutSiteSuffix($("title").first().text().replace(/\s+/g, " "))) || undefined;
   $(DROP_TAGS).remove();
   $("[class],[id]").each((_, el) => {
+    if (NEVER_CHROME.has(el.tagName.toLowerCase())) return;
     const attrs = `${$(el).attr("class") ?? ""} ${$(el).attr("id") ?? ""}`;
     if (CHROME.test(attrs)) $(el).remove();
   });

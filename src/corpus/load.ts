@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Article, ArticleFormat, ArticleMeta } from "../types.js";
@@ -27,16 +27,35 @@ export interface LoadResult {
   skipped: SkippedFile[];
 }
 
-async function walk(dir: string): Promise<string[]> {
+/**
+ * Every file under `dir`, sorted by name. Symbolic links are followed (a linked article is an
+ * article); a link whose target is gone is returned as a file, so reading it reports the problem.
+ */
+async function walk(dir: string, seen = new Set<string>()): Promise<string[]> {
+  seen.add(await realpath(dir));
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(full)));
-    else if (entry.isFile()) files.push(full);
+    let isDirectory = entry.isDirectory();
+    if (entry.isSymbolicLink()) isDirectory = await stat(full).then((s) => s.isDirectory(), () => false);
+    if (isDirectory) {
+      // A directory reached twice (a link back up the tree) is walked once.
+      if (!seen.has(await realpath(full))) files.push(...(await walk(full, seen)));
+    } else if (entry.isFile() || entry.isSymbolicLink()) files.push(full);
   }
   return files;
+}
+
+/** The reason a file could not be used, without the absolute path Node puts in its messages. */
+function reasonOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code === "string" && typeof e.syscall === "string") {
+    const what = { ENOENT: "the file (or the target of its link) does not exist", EACCES: "permission denied" }[e.code] ?? e.code;
+    return `unreadable: ${what}`;
+  }
+  return e?.message || String(err);
 }
 
 async function readSidecar(file: string): Promise<Partial<ArticleMeta>> {
@@ -109,7 +128,7 @@ export async function loadCorpus(corpusDir: string): Promise<LoadResult> {
       byHash.set(hash, source);
       articles.push(article);
     } catch (err) {
-      skipped.push({ source, reason: (err as Error).message || String(err) });
+      skipped.push({ source, reason: reasonOf(err) });
     }
   }
   return { articles, skipped };

@@ -1,9 +1,19 @@
+import { createHash } from "node:crypto";
 import { Embeddings } from "@langchain/core/embeddings";
 import { idf as jiebaIdf } from "@node-rs/jieba/dict.js";
+import { DOMAIN_TERMS, STOP_WORDS } from "../search/domain-terms.js";
 import type { Tokenizer } from "../search/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
 const BUILTIN_VERSION = "hash-v1";
+/**
+ * The vectors depend on how the tokenizer cuts text, so the domain dictionary and stop words are
+ * part of the embedder's identity: cached vectors made with another dictionary are not reused.
+ */
+const VOCABULARY = createHash("sha256")
+  .update(JSON.stringify([DOMAIN_TERMS, [...STOP_WORDS]]))
+  .digest("hex")
+  .slice(0, 8);
 
 let idfTable: Map<string, number> | undefined;
 let medianIdf = 10;
@@ -49,7 +59,7 @@ const CJK_RUN = /[\u3400-\u9fff]+/g;
  * character bigrams, which catch near-synonyms that segment differently (定制性 / 定制化).
  */
 export class BuiltinEmbeddings extends Embeddings {
-  readonly id = `builtin:${BUILTIN_VERSION}-${BUILTIN_DIMENSION}`;
+  readonly id = `builtin:${BUILTIN_VERSION}-${BUILTIN_DIMENSION}-${VOCABULARY}`;
   readonly dimension = BUILTIN_DIMENSION;
 
   constructor(private readonly tokenizer: Tokenizer) {

@@ -106,8 +106,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
     const vectors: number[][] = new Array(chunks.length);
     const missing: number[] = [];
+    // A full rebuild means what it says: vectors cached under other settings are not trusted.
     chunks.forEach((_, i) => {
-      const cached = options.full ? undefined : cache.get(keys[i] ?? "");
+      const cached = rebuildReason ? undefined : cache.get(keys[i] ?? "");
       if (cached) vectors[i] = Array.from(cached);
       else missing.push(i);
     });

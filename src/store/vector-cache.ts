@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -11,6 +11,8 @@ import path from "node:path";
  */
 export class VectorCache {
   private readonly vectors = new Map<string, Float32Array>();
+  /** Records in the file, counting keys written more than once (e.g. by `--full`). */
+  private records = 0;
   private readonly file: string;
   private readonly recordBytes: number;
 
@@ -37,8 +39,11 @@ export class VectorCache {
     } catch {
       return cache;
     }
-    // A torn final record (crash mid-append) is ignored rather than trusted.
+    // A torn final record (crash mid-append) is ignored rather than trusted, and cut off the
+    // file: records appended after it would otherwise be read out of step with their boundaries.
     const whole = Math.floor(bytes.length / cache.recordBytes);
+    if (whole * cache.recordBytes !== bytes.length) await truncate(cache.file, whole * cache.recordBytes);
+    cache.records = whole;
     for (let r = 0; r < whole; r++) {
       const offset = r * cache.recordBytes;
       const key = bytes.subarray(offset, offset + 16).toString("hex");
@@ -70,16 +75,18 @@ export class VectorCache {
   async append(entries: Array<[string, ArrayLike<number>]>): Promise<void> {
     if (entries.length === 0) return;
     await appendFile(this.file, this.encode(entries));
+    this.records += entries.length;
     for (const [key, vec] of entries) this.vectors.set(key, Float32Array.from(vec));
   }
 
-  /** Rewrite the file with only the live keys once dead entries dominate it. */
+  /** Rewrite the file with only the live keys once dead or repeated records dominate it. */
   async compact(liveKeys: Set<string>): Promise<void> {
-    if (this.vectors.size <= liveKeys.size * 2 + 64) return;
+    if (this.records <= liveKeys.size * 2 + 64) return;
     const live = [...this.vectors.entries()].filter(([k]) => liveKeys.has(k));
     const tmp = `${this.file}.tmp-${process.pid}`;
     await writeFile(tmp, this.encode(live));
     await rename(tmp, this.file);
+    this.records = live.length;
     this.vectors.clear();
     for (const [k, v] of live) this.vectors.set(k, v);
   }
