@@ -1,7 +1,5 @@
 import { SingleBar } from "cli-progress";
-import { createEmbeddings } from "../src/embed/index.js";
-import { sharedTokenizer } from "../src/search/tokenizer.js";
-import { ingest } from "../src/store/ingest.js";
+import { createApp } from "../src/app.js";
 import { runCli } from "./cli.js";
 
 const usage = `usage: npm run ingest [-- --full] [-- --json]
@@ -21,21 +19,13 @@ await runCli(async ({ config, logger }) => {
     return 2;
   }
   const json = args.includes("--json");
-  const tokenizer = sharedTokenizer();
-  const embeddings = createEmbeddings(config, { tokenizer, logger });
+  const app = await createApp(config, { logger });
   const bar =
     process.stderr.isTTY && !json
       ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true })
       : null;
   let lastLogged = -1;
-  const summary = await ingest({
-    corpusDir: config.corpusDir,
-    indexDir: config.indexDir,
-    chunking: config.chunking,
-    ef: config.retrieval.ef,
-    embeddings,
-    tokenizer,
-    logger,
+  const summary = await app.ingest({
     full: args.includes("--full"),
     onProgress: ({ done, total }) => {
       if (total === 0) return;
@@ -63,7 +53,7 @@ await runCli(async ({ config, logger }) => {
     [
       `index ${summary.buildId} ready in ${config.indexDir}${summary.rebuildReason ? ` (full rebuild: ${summary.rebuildReason})` : ""}`,
       `files:  ${f.added} added, ${f.changed} changed, ${f.unchanged} unchanged, ${f.removed} removed, ${f.skipped} skipped`,
-      `chunks: ${c.embedded} embedded, ${c.reused} reused, ${c.total} total (${embeddings.id})`,
+      `chunks: ${c.embedded} embedded, ${c.reused} reused, ${c.total} total (${app.embeddings.id})`,
       `time:   ${summary.seconds.toFixed(2)} s`,
       "",
     ].join("\n"),

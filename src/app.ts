@@ -12,7 +12,7 @@ import type { Logger } from "./logger.js";
 import type { FetchLike } from "./ollama/client.js";
 import { sharedTokenizer, type Tokenizer } from "./search/tokenizer.js";
 import { readCurrentBuildId } from "./store/build.js";
-import { type IngestSummary, ingest } from "./store/ingest.js";
+import { type IngestOptions, type IngestSummary, ingest } from "./store/ingest.js";
 import { IndexHandle, summariseIndex } from "./store/search-index.js";
 import type { IndexSummary, QuestionAnswerer } from "./types.js";
 
@@ -23,6 +23,8 @@ export interface App {
   tokenizer: Tokenizer;
   index: IndexHandle;
   describeIndex(): Promise<IndexSummary>;
+  /** Ingest the corpus with this app's settings and embedder. */
+  ingest(options?: Pick<IngestOptions, "full" | "onProgress">): Promise<IngestSummary>;
   /** Incremental ingest of the corpus; resolves to a one-line summary. */
   reindex(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<string>;
   /** Build the index if there is none yet; returns the summary when it built one. */
@@ -79,9 +81,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     providers: providerNames(config),
   });
 
-  const runIngest = (onProgress?: (line: string) => void, full = false) => {
-    let lastReported = -1;
-    return ingest({
+  const runIngest: App["ingest"] = (options = {}) =>
+    ingest({
       corpusDir: config.corpusDir,
       indexDir: config.indexDir,
       chunking: config.chunking,
@@ -89,15 +90,19 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       embeddings,
       tokenizer,
       logger,
-      full,
-      onProgress: ({ done, total }) => {
-        if (!onProgress || total === 0) return;
-        if (done === total || done - lastReported >= Math.max(1, Math.ceil(total / 10))) {
-          lastReported = done;
-          onProgress(`embedding ${done}/${total} passages`);
-        }
-      },
+      ...options,
     });
+
+  /** Progress as a line about every tenth of the way, for a Discord reply or a log. */
+  const progressLines = (onLine?: (line: string) => void) => {
+    let lastReported = -1;
+    return ({ done, total }: { done: number; total: number }) => {
+      if (!onLine || total === 0) return;
+      if (done === total || done - lastReported >= Math.max(1, Math.ceil(total / 10))) {
+        lastReported = done;
+        onLine(`embedding ${done}/${total} passages`);
+      }
+    };
   };
 
   return {
@@ -109,9 +114,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     async describeIndex() {
       return summariseIndex(await index.current());
     },
+    ingest: runIngest,
     async reindex(onProgress, options) {
       onProgress?.("reading the corpus");
-      const summary = await runIngest(onProgress, options?.full ?? false);
+      const summary = await runIngest({
+        full: options?.full ?? false,
+        onProgress: progressLines(onProgress),
+      });
       return formatIngestSummary(summary);
     },
     async ensureIndex(onBuild) {
