@@ -87,11 +87,11 @@ function bigrams(text: string): Set<string> {
   return out;
 }
 
-function nearDuplicate(a: Chunk, b: Chunk): boolean {
-  const x = bigrams(a.text);
-  const y = bigrams(b.text);
+function nearDuplicate(x: Set<string>, y: Set<string>): boolean {
   let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
+  // Counting over the smaller set gives the same count with fewer lookups.
+  const [small, large] = x.size <= y.size ? [x, y] : [y, x];
+  for (const g of small) if (large.has(g)) shared++;
   // Jaccard, not containment: a short passage that overlaps a longer one (chunk overlap) must
   // not make the longer, more complete passage disappear.
   return shared / Math.max(1, x.size + y.size - shared) >= 0.8;
@@ -141,14 +141,28 @@ function coverage(
   return { share: total === 0 ? 1 : found / total, missing };
 }
 
+/** Results per chunk for the span of one retrieval: tokenising a passage is its dearest step. */
+function memo<T>(compute: (chunk: Chunk) => T): (chunk: Chunk) => T {
+  const cache = new Map<Chunk, T>();
+  return (chunk) => {
+    let value = cache.get(chunk);
+    if (value === undefined) {
+      value = compute(chunk);
+      cache.set(chunk, value);
+    }
+    return value;
+  };
+}
+
 export function assessEvidence(
   analysis: QueryAnalysis,
   top: ScoredChunk[],
   index: SearchIndex,
   tokenizer: Tokenizer,
+  view: (chunk: Chunk) => PassageView = (chunk) => viewOf(chunk, tokenizer),
 ): Evidence {
   const weights = analysis.concepts.map((c) => conceptWeight(index, c));
-  const views = top.slice(0, 3).map((s) => viewOf(s.chunk, tokenizer));
+  const views = top.slice(0, 3).map((s) => view(s.chunk));
   const { share, missing } = coverage(analysis, weights, views);
   const bestPassageCoverage = Math.max(0, ...views.map((v) => coverage(analysis, weights, [v]).share));
   const sides = { open: false, closed: false };
@@ -176,6 +190,8 @@ export async function retrieve(
   options: RetrieveOptions,
 ): Promise<Retrieval> {
   const candidates = options.candidates ?? 50;
+  const view = memo((chunk) => viewOf(chunk, tokenizer));
+  const bigramsOf = memo((chunk) => bigrams(chunk.text));
   const aspectTerms = analysis.concepts.flatMap((c) => c.alternatives);
   const queries: Array<{ lexical: string[]; dense: string; side?: Side }> = [
     { lexical: analysis.searchTerms, dense: analysis.denseText },
@@ -225,7 +241,7 @@ export async function retrieve(
   const reranked = head
     .map(([docIndex, score]) => {
       const chunk = index.chunks[docIndex];
-      const answered = chunk ? coverage(analysis, weights, [viewOf(chunk, tokenizer)]).share : 0;
+      const answered = chunk ? coverage(analysis, weights, [view(chunk)]).share : 0;
       return [docIndex, score / best + RERANK_WEIGHT * answered] as [number, number];
     })
     .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
@@ -234,7 +250,8 @@ export async function retrieve(
   for (const [docIndex, score] of ordered) {
     const chunk = index.chunks[docIndex];
     if (!chunk) continue;
-    if (ranked.some((r) => nearDuplicate(r.chunk, chunk))) continue;
+    const grams = bigramsOf(chunk);
+    if (ranked.some((r) => nearDuplicate(bigramsOf(r.chunk), grams))) continue;
     ranked.push({ chunk, index: docIndex, score });
     if (ranked.length >= Math.max(options.report ?? 10, options.k) + 10) break;
   }
@@ -243,7 +260,7 @@ export async function retrieve(
   if (analysis.comparison) {
     // Each side gets its best passage on the aspect asked about among those the answer is built
     // from, when the ranking has one: a comparison that shows one side only is not balanced.
-    const aspectShare = (s: ScoredChunk) => coverage(analysis, weights, [viewOf(s.chunk, tokenizer)]).share;
+    const aspectShare = (s: ScoredChunk) => coverage(analysis, weights, [view(s.chunk)]).share;
     const speaksFor = (s: ScoredChunk, side: Side) => {
       const ps = passageSide(s.chunk);
       return (ps === side || ps === "both") && aspectShare(s) >= 0.5;
@@ -270,7 +287,7 @@ export async function retrieve(
       protectedIds.add(best.chunk.id);
     }
   }
-  const evidence = assessEvidence(analysis, top, index, tokenizer);
+  const evidence = assessEvidence(analysis, top, index, tokenizer, view);
   return {
     conceptWeights: weights,
     ranked: ranked.slice(0, Math.max(options.report ?? 10, options.k)),

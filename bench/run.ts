@@ -1,0 +1,567 @@
+/**
+ * One benchmark run at one corpus size: generate → ingest → re-ingest → load → queries
+ * (dense, BM25, hybrid) → HNSW recall against an exact scan → LangChain baselines → the Ollama
+ * path against the local fake. Every figure is in milliseconds unless its name says otherwise.
+ */
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BM25Retriever } from "@langchain/community/retrievers/bm25";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import { Document } from "@langchain/core/documents";
+import { loadConfig } from "../src/config.js";
+import { BuiltinEmbeddings } from "../src/embed/builtin.js";
+import { OllamaEmbeddings } from "../src/embed/ollama-embeddings.js";
+import type { IndexEmbeddings } from "../src/embed/types.js";
+import { type EvalQuestion, firstRelevantRank, parseQuestions } from "../src/eval/metrics.js";
+import { silentLogger } from "../src/logger.js";
+import { analyseQuestion } from "../src/search/query.js";
+import { retrieve } from "../src/search/retrieve.js";
+import { sharedTokenizer, type Tokenizer } from "../src/search/tokenizer.js";
+import { buildFiles, layout } from "../src/store/build.js";
+import { saveHnsw } from "../src/store/hnsw.js";
+import { type IngestSummary, ingest, lexicalText } from "../src/store/ingest.js";
+import { loadSearchIndex, type SearchIndex } from "../src/store/search-index.js";
+import { FakeOllama } from "../tests/fakes/ollama-server.js";
+import { generateCorpus } from "./corpus.js";
+import { startBlockProbe } from "./event-loop.js";
+import { ColumnIndex, ExactIndex, recallAt } from "./exact.js";
+import { questionMix } from "./questions.js";
+import { type Percentiles, round, summarise, yieldToLoop } from "./stats.js";
+
+export const REPO = fileURLToPath(new URL("../", import.meta.url));
+
+export interface BenchOptions {
+  /** Passages the synthetic corpus should produce. */
+  size: number;
+  seed?: number;
+  /** HNSW ef for searches; default: the configuration's default (HNSW_EF). */
+  ef?: number;
+  /** Questions per latency series (dense, BM25, hybrid). */
+  queries?: number;
+  /** Per-request latency of the fake Ollama server. */
+  ollamaLatencyMs?: number;
+  /** Progress lines (to stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface BenchResult {
+  size: number;
+  passages: number;
+  articles: number;
+  seed: number;
+  corpus: { characters: number; generateMs: number };
+  ingest: {
+    passagesPerSec: number;
+    /** Embedding stage only (builtin embedder). */
+    embedPassagesPerSec: number;
+    ms: number;
+    embedMs: number;
+    /** HNSW graph construction for all vectors, timed on its own (saveHnsw). */
+    buildMs: number;
+    /** The current build directory: HNSW graph, chunk store, BM25 postings, manifest. */
+    indexBytes: number;
+    files: { hnswBytes: number; chunksBytes: number; bm25Bytes: number };
+    /** The vector cache beside the builds (reused on re-ingest). */
+    cacheBytes: number;
+    peakRssMb: number;
+    /** Ingest runs in the bot's process (/reindex): its longest event-loop block. */
+    maxEventLoopBlockMs: number;
+  };
+  reingest: { ms: number; embedded: number; newBuild: boolean };
+  load: { ms: number; maxEventLoopBlockMs: number };
+  query: {
+    dense: Percentiles;
+    bm25: Percentiles;
+    hybrid: Percentiles;
+    embedQuery: Percentiles;
+  };
+  ef: number;
+  hnswRecallAt10: number;
+  /** Recall@10 and search latency of the same graph at other ef values. */
+  efSweep: Array<{ ef: number; recallAt10: number; p50: number; p95: number }>;
+  /** Longest event-loop block while the query series ran. */
+  maxEventLoopBlockMs: number;
+  baselines: {
+    langchainBm25: {
+      p50: number;
+      p95: number;
+      n: number;
+      /** eval/questions.jsonl over the real corpus/, questions as asked (whitespace tokenisation). */
+      recallAt5: number;
+      /** The same with passages and questions pre-segmented by our jieba tokenizer. */
+      recallAt5Segmented: number;
+    };
+    langchainDefaultEf: { ef: number; hnswRecallAt10: number };
+    exactScan: { p50: number; p95: number; n: number };
+    /**
+     * The exact search again, over a dimension-major matrix and only the query's non-zero
+     * dimensions (builtin vectors of short questions are sparse): same neighbours as exactScan.
+     */
+    exactColumnScan: { p50: number; p95: number; n: number; sameAsExact: number; queryNonZeroDims: number };
+  };
+  /** Our own retrievers on the same public question set and real corpus. */
+  realCorpus: { passages: number; questions: number; bm25RecallAt5: number; hybridRecallAt5: number };
+  ollama: {
+    latencyMs: number;
+    batchSize: number;
+    concurrency: number;
+    passages: number;
+    embedRequests: number;
+    requestsPerPassage: number;
+    maxInFlight: number;
+    meanInFlight: number;
+    passagesPerSec: number;
+    /** batchSize × concurrency / latency: the ceiling with a server that only waits. */
+    idealPassagesPerSec: number;
+  };
+}
+
+/** Recursive size of a directory's files in bytes. */
+async function diskBytes(target: string): Promise<number> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(target);
+  } catch {
+    return 0;
+  }
+  if (!info.isDirectory()) return info.size;
+  let total = 0;
+  for (const name of await readdir(target)) total += await diskBytes(path.join(target, name));
+  return total;
+}
+
+/** The answerer's weighting of the dense list for this embedder (src/answer/answerer.ts). */
+const denseWeightFor = (embeddings: IndexEmbeddings) => (embeddings.id.startsWith("builtin:") ? 0.5 : 1);
+
+async function timeSeries<T>(
+  items: T[],
+  run: (item: T) => unknown,
+  budget: { maxMs?: number; min?: number } = {},
+): Promise<number[]> {
+  const samples: number[] = [];
+  const started = performance.now();
+  for (const item of items) {
+    const t = performance.now();
+    await run(item);
+    samples.push(performance.now() - t);
+    await yieldToLoop();
+    if (
+      budget.maxMs !== undefined &&
+      samples.length >= (budget.min ?? 1) &&
+      performance.now() - started > budget.maxMs
+    )
+      break;
+  }
+  return samples;
+}
+
+interface RealCorpusFigures {
+  passages: number;
+  questions: number;
+  bm25RecallAt5: number;
+  hybridRecallAt5: number;
+  langchainRecallAt5: number;
+  langchainSegmentedRecallAt5: number;
+}
+
+/** Recall@5 on the public questions over the real corpus: ours against LangChain's BM25Retriever. */
+async function realCorpusRecall(
+  root: string,
+  questions: EvalQuestion[],
+  embeddings: IndexEmbeddings,
+  tokenizer: Tokenizer,
+  chunking: { size: number; overlap: number },
+  ef: number,
+  k: number,
+): Promise<RealCorpusFigures> {
+  const indexDir = path.join(root, "real-index");
+  const summary = await ingest({
+    corpusDir: path.join(REPO, "corpus"),
+    indexDir,
+    chunking,
+    ef,
+    embeddings,
+    tokenizer,
+    logger: silentLogger,
+  });
+  const index = await loadSearchIndex(indexDir, summary.buildId, ef);
+  const answerable = questions.filter((q) => q.answerable);
+  const hit = (texts: string[], q: EvalQuestion) => {
+    const rank = firstRelevantRank(texts, q.evidence);
+    return rank !== null && rank <= 5;
+  };
+  const share = (xs: boolean[]) => round(xs.filter(Boolean).length / Math.max(1, xs.length));
+
+  const raw = BM25Retriever.fromDocuments(
+    index.chunks.map((c, i) => new Document({ pageContent: c.text, metadata: { i } })),
+    { k: 5 },
+  );
+  const segmented = BM25Retriever.fromDocuments(
+    index.chunks.map(
+      (c, i) => new Document({ pageContent: tokenizer.terms(lexicalText(c)).join(" "), metadata: { i } }),
+    ),
+    { k: 5 },
+  );
+  const textsOf = (docs: Document[]) => docs.map((d) => index.chunks[d.metadata.i as number]?.text ?? "");
+  const ours: boolean[] = [];
+  const hybrid: boolean[] = [];
+  const lc: boolean[] = [];
+  const lcSeg: boolean[] = [];
+  for (const q of answerable) {
+    const analysis = analyseQuestion(q.question, tokenizer);
+    ours.push(
+      hit(
+        index.bm25.search(analysis.searchTerms, 5).map((h) => index.chunks[h.index]?.text ?? ""),
+        q,
+      ),
+    );
+    const r = await retrieve(analysis, index, embeddings, tokenizer, {
+      k,
+      denseWeight: denseWeightFor(embeddings),
+    });
+    hybrid.push(
+      hit(
+        r.ranked.slice(0, 5).map((s) => s.chunk.text),
+        q,
+      ),
+    );
+    lc.push(hit(textsOf(await raw.invoke(q.question)), q));
+    lcSeg.push(hit(textsOf(await segmented.invoke(tokenizer.terms(q.question).join(" "))), q));
+  }
+  return {
+    passages: index.chunks.length,
+    questions: answerable.length,
+    bm25RecallAt5: share(ours),
+    hybridRecallAt5: share(hybrid),
+    langchainRecallAt5: share(lc),
+    langchainSegmentedRecallAt5: share(lcSeg),
+  };
+}
+
+/** Ingest through OllamaEmbeddings against the fake server with an injected per-request latency. */
+async function ollamaPath(
+  corpusDir: string,
+  root: string,
+  tokenizer: Tokenizer,
+  settings: {
+    batchSize: number;
+    concurrency: number;
+    latencyMs: number;
+    ef: number;
+    chunking: { size: number; overlap: number };
+    model: string;
+  },
+): Promise<BenchResult["ollama"]> {
+  const fake = new FakeOllama({ models: [settings.model], dimension: 1024, latencyMs: settings.latencyMs });
+  const { url } = await fake.start();
+  let samples = 0;
+  let inFlightSum = 0;
+  const sampler = setInterval(() => {
+    samples++;
+    inFlightSum += fake.inFlight;
+  }, 2);
+  try {
+    const embeddings = new OllamaEmbeddings({
+      host: url,
+      model: settings.model,
+      batchSize: settings.batchSize,
+      concurrency: settings.concurrency,
+      timeoutMs: 60_000,
+    });
+    // Sample concurrency only while passages are being embedded.
+    let embedStarted = 0;
+    let embedMs = 0;
+    const summary = await ingest({
+      corpusDir,
+      indexDir: path.join(root, "ollama-index"),
+      chunking: settings.chunking,
+      ef: settings.ef,
+      embeddings,
+      tokenizer,
+      logger: silentLogger,
+      onProgress: ({ done, total }) => {
+        if (done === 0) {
+          embedStarted = performance.now();
+          samples = 0;
+          inFlightSum = 0;
+        }
+        if (done === total) {
+          embedMs = performance.now() - embedStarted;
+          clearInterval(sampler);
+        }
+      },
+    });
+    const passages = summary.chunks.embedded;
+    const embedRequests = fake.requestsTo("/api/embed").length;
+    return {
+      latencyMs: settings.latencyMs,
+      batchSize: settings.batchSize,
+      concurrency: settings.concurrency,
+      passages,
+      embedRequests,
+      requestsPerPassage: round(embedRequests / Math.max(1, passages), 4),
+      maxInFlight: fake.maxInFlight,
+      meanInFlight: round(inFlightSum / Math.max(1, samples), 2),
+      passagesPerSec: round(passages / (embedMs / 1000), 1),
+      idealPassagesPerSec: round((settings.batchSize * settings.concurrency * 1000) / settings.latencyMs, 1),
+    };
+  } finally {
+    clearInterval(sampler);
+    await fake.close();
+  }
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? (() => {});
+  const seed = options.seed ?? 42;
+  // The defaults of src/config.ts, not the local .env: results must not depend on a developer's settings.
+  const config = loadConfig({ env: {}, dotenv: false });
+  const ef = options.ef ?? config.retrieval.ef;
+  const k = config.retrieval.k;
+  const chunking = config.chunking;
+  const queryCount = options.queries ?? 300;
+  const tokenizer = sharedTokenizer();
+  const embeddings = new BuiltinEmbeddings(tokenizer);
+  const publicQuestions = parseQuestions(await readFile(path.join(REPO, "eval", "questions.jsonl"), "utf8"));
+
+  const root = await mkdtemp(path.join(tmpdir(), `llm-bench-${options.size}-`));
+  try {
+    const corpusDir = path.join(root, "corpus");
+    const indexDir = path.join(root, "index");
+    log(`generating a corpus of ~${options.size} passages in ${corpusDir}`);
+    const corpus = await generateCorpus({ dir: corpusDir, passages: options.size, seed, chunking });
+    log(`  ${corpus.articles} articles, ${corpus.passages} passages, ${(corpus.ms / 1000).toFixed(1)} s`);
+
+    // ---- ingest ----------------------------------------------------------------------------
+    const ingestOnce = async () => {
+      let embedStart = 0;
+      let embedEnd = 0;
+      const probe = startBlockProbe();
+      const started = performance.now();
+      const summary: IngestSummary = await ingest({
+        corpusDir,
+        indexDir,
+        chunking,
+        ef,
+        embeddings,
+        tokenizer,
+        logger: silentLogger,
+        onProgress: ({ done, total }) => {
+          if (done === 0) embedStart = performance.now();
+          if (done === total) embedEnd = performance.now();
+        },
+      });
+      const ms = performance.now() - started;
+      return { summary, ms, embedMs: embedEnd - embedStart, blockMs: probe.stop() };
+    };
+    log("ingest (builtin embedder)");
+    const first = await ingestOnce();
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const passages = first.summary.chunks.total;
+    log(
+      `  ${passages} passages in ${(first.ms / 1000).toFixed(1)} s (embedding ${(first.embedMs / 1000).toFixed(1)} s)`,
+    );
+
+    log("re-ingest of the unchanged corpus");
+    const second = await ingestOnce();
+    log(`  ${(second.ms / 1000).toFixed(2)} s, ${second.summary.chunks.embedded} embedded`);
+    const buildDir = layout(indexDir).build(second.summary.buildId);
+    const files = buildFiles(buildDir);
+
+    // ---- load ------------------------------------------------------------------------------
+    const loadProbe = startBlockProbe();
+    const loadStarted = performance.now();
+    const index: SearchIndex = await loadSearchIndex(indexDir, second.summary.buildId, ef);
+    const loadMs = performance.now() - loadStarted;
+    const loadBlockMs = loadProbe.stop();
+    const dense = index.dense;
+    if (!dense) throw new Error("the benchmark index has no dense graph");
+
+    // The stored vectors (hnswlib keeps them normalised), for the exact scan and the rebuild.
+    const dimension = index.manifest.embedder.dimension;
+    const matrix = new Float32Array(dense.count * dimension);
+    for (let i = 0; i < dense.count; i++) matrix.set(dense.hnswlib.index.getPoint(i), i * dimension);
+    const exact = new ExactIndex(matrix, dimension);
+
+    log("HNSW build on its own");
+    const buildStarted = performance.now();
+    {
+      const vectors: number[][] = [];
+      for (let i = 0; i < dense.count; i++)
+        vectors.push(Array.from(matrix.subarray(i * dimension, (i + 1) * dimension)));
+      await saveHnsw(path.join(root, "hnsw-rebuild"), vectors, dimension);
+    }
+    const buildMs = performance.now() - buildStarted;
+    await rm(path.join(root, "hnsw-rebuild"), { recursive: true, force: true });
+
+    // ---- queries ---------------------------------------------------------------------------
+    const questions = questionMix(
+      queryCount,
+      seed,
+      publicQuestions.map((q) => q.question),
+    );
+    const warm = questions.slice(0, 20);
+    for (const q of warm) {
+      await retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
+        k,
+        denseWeight: denseWeightFor(embeddings),
+      });
+    }
+    log(`queries: ${questions.length} questions`);
+    const vectors: number[][] = [];
+    const embedSamples = await timeSeries(questions, async (q) => {
+      vectors.push(await embeddings.embedQuery(q));
+    });
+    const queryProbe = startBlockProbe();
+    const denseHits: number[][] = [];
+    const denseSamples = await timeSeries(vectors, (v) => {
+      denseHits.push(dense.search(v, 10).map((h) => h.index));
+    });
+    const bm25Samples = await timeSeries(questions, (q) => index.bm25.search(tokenizer.terms(q), 10));
+    const hybridSamples = await timeSeries(questions, (q) =>
+      retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
+        k,
+        denseWeight: denseWeightFor(embeddings),
+      }),
+    );
+    const maxEventLoopBlockMs = queryProbe.stop();
+
+    log("exact scan and recall");
+    const exactHits: number[][] = [];
+    const exactSamples = await timeSeries(
+      vectors,
+      (v) => {
+        exactHits.push(exact.search(v, 10));
+      },
+      { maxMs: 30_000, min: 20 },
+    );
+    const measured = exactHits.length;
+
+    const columns = new ColumnIndex(matrix, dimension);
+    const columnHits: number[][] = [];
+    const columnSamples = await timeSeries(vectors.slice(0, measured), (v) => {
+      columnHits.push(columns.search(v, 10));
+    });
+    const sameAsExact =
+      columnHits.filter((hits, i) => JSON.stringify(hits) === JSON.stringify(exactHits[i])).length /
+      Math.max(1, measured);
+    const nonZero = summarise(vectors.map((v) => ColumnIndex.nonZero(v))).p50;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const hnswRecallAt10 = mean(exactHits.map((e, i) => recallAt(e, denseHits[i] ?? [])));
+
+    // The wrapper as LangChain leaves it: a fresh load, ef never set (hnswlib's default, 10).
+    const wrapper = await HNSWLib.load(files.hnsw, embeddings);
+    const defaultEfRecall = mean(
+      exactHits.map((e, i) => recallAt(e, wrapper.index.searchKnn(vectors[i] ?? [], 10).neighbors)),
+    );
+    const efSweep: BenchResult["efSweep"] = [];
+    for (const sweepEf of [10, 32, 64, 128, 256, 512]) {
+      wrapper.index.setEf(sweepEf);
+      const hits: number[][] = [];
+      const samples = await timeSeries(vectors.slice(0, measured), (v) => {
+        hits.push(wrapper.index.searchKnn(v, 10).neighbors);
+      });
+      const s = summarise(samples);
+      efSweep.push({
+        ef: sweepEf,
+        recallAt10: round(mean(exactHits.map((e, i) => recallAt(e, hits[i] ?? [])))),
+        p50: s.p50,
+        p95: s.p95,
+      });
+    }
+
+    log("LangChain BM25Retriever");
+    const lcRetriever = BM25Retriever.fromDocuments(
+      index.chunks.map((c) => new Document({ pageContent: c.text })),
+      { k: 10 },
+    );
+    const lcSamples = await timeSeries(questions, (q) => lcRetriever.invoke(q), { maxMs: 20_000, min: 3 });
+    const lc = summarise(lcSamples);
+
+    log("recall@5 on the public questions over corpus/");
+    const real = await realCorpusRecall(root, publicQuestions, embeddings, tokenizer, chunking, ef, k);
+
+    log("Ollama path against the fake server");
+    let ollamaCorpus = corpusDir;
+    if (options.size > 2000) {
+      ollamaCorpus = path.join(root, "ollama-corpus");
+      await generateCorpus({ dir: ollamaCorpus, passages: 1000, seed, chunking });
+    }
+    const ollama = await ollamaPath(ollamaCorpus, root, tokenizer, {
+      batchSize: config.ollama.embedBatchSize,
+      concurrency: config.ollama.embedConcurrency,
+      latencyMs: options.ollamaLatencyMs ?? 50,
+      ef,
+      chunking,
+      model: config.ollama.embedModel,
+    });
+
+    const exactSummary = summarise(exactSamples);
+    return {
+      size: options.size,
+      passages,
+      articles: corpus.articles,
+      seed,
+      corpus: { characters: corpus.characters, generateMs: round(corpus.ms, 1) },
+      ingest: {
+        passagesPerSec: round(passages / (first.ms / 1000), 1),
+        embedPassagesPerSec: round(passages / (first.embedMs / 1000), 1),
+        ms: round(first.ms, 1),
+        embedMs: round(first.embedMs, 1),
+        buildMs: round(buildMs, 1),
+        indexBytes: await diskBytes(buildDir),
+        files: {
+          hnswBytes: await diskBytes(files.hnsw),
+          chunksBytes: await diskBytes(files.chunks),
+          bm25Bytes: await diskBytes(files.bm25),
+        },
+        cacheBytes: await diskBytes(layout(indexDir).cache),
+        peakRssMb: round(peakRssMb, 1),
+        maxEventLoopBlockMs: round(first.blockMs, 1),
+      },
+      reingest: {
+        ms: round(second.ms, 1),
+        embedded: second.summary.chunks.embedded,
+        newBuild: second.summary.buildId !== first.summary.buildId,
+      },
+      load: { ms: round(loadMs, 1), maxEventLoopBlockMs: round(loadBlockMs, 1) },
+      query: {
+        dense: summarise(denseSamples),
+        bm25: summarise(bm25Samples),
+        hybrid: summarise(hybridSamples),
+        embedQuery: summarise(embedSamples),
+      },
+      ef,
+      hnswRecallAt10: round(hnswRecallAt10),
+      efSweep,
+      maxEventLoopBlockMs: round(maxEventLoopBlockMs, 1),
+      baselines: {
+        langchainBm25: {
+          p50: lc.p50,
+          p95: lc.p95,
+          n: lc.n,
+          recallAt5: real.langchainRecallAt5,
+          recallAt5Segmented: real.langchainSegmentedRecallAt5,
+        },
+        langchainDefaultEf: { ef: 10, hnswRecallAt10: round(defaultEfRecall) },
+        exactScan: { p50: exactSummary.p50, p95: exactSummary.p95, n: exactSummary.n },
+        exactColumnScan: {
+          ...(({ p50, p95, n }) => ({ p50, p95, n }))(summarise(columnSamples)),
+          sameAsExact: round(sameAsExact),
+          queryNonZeroDims: nonZero,
+        },
+      },
+      realCorpus: {
+        passages: real.passages,
+        questions: real.questions,
+        bm25RecallAt5: real.bm25RecallAt5,
+        hybridRecallAt5: real.hybridRecallAt5,
+      },
+      ollama,
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * npm run bench -- [--size N] [--json] [--write] …: a thin CLI over bench/run.ts.
+ */
+import { fork } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { formatResult, latencyChart, machineInfo, resultsMarkdown } from "../bench/report.js";
+import { type BenchResult, REPO, runBench } from "../bench/run.js";
+
+const DEFAULT_SIZES = [1_000, 10_000, 100_000];
+const NOTES = /<!-- notes -->[\s\S]*?<!-- \/notes -->/;
+
+const usage = `usage: npm run bench -- [--size N] [--json] [--write] [--seed S] [--ef N] [--queries N] [--ollama-latency MS]
+  --size N      one run on a synthetic corpus of about N passages (e.g. 1000000); without it 1k, 10k
+                and 100k run in turn, each in its own process
+  --json        print one JSON object per size (exactly one with --size), nothing else on stdout
+  --write       also write bench/results.json, bench/latency.svg and bench/RESULTS.md (results of
+                other sizes already in results.json are kept)
+  --seed S      corpus and question seed (default 42)
+  --ef N        HNSW ef for searches (default: HNSW_EF's default, 128)
+  --queries N   questions per latency series (default 300)
+  --ollama-latency MS  per-request latency of the fake Ollama server (default 50)`;
+
+interface Args {
+  size: number | undefined;
+  json: boolean;
+  write: boolean;
+  seed: number;
+  ef: number | undefined;
+  queries: number | undefined;
+  ollamaLatency: number | undefined;
+}
+
+function parseArgs(argv: string[]): Args | null {
+  const args: Args = {
+    size: undefined,
+    json: false,
+    write: false,
+    seed: 42,
+    ef: undefined,
+    queries: undefined,
+    ollamaLatency: undefined,
+  };
+  const num = (flag: string, value: string | undefined, min: number): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} takes a whole number of at least ${min}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--size") args.size = num(a, argv[++i], 50);
+    else if (a === "--json") args.json = true;
+    else if (a === "--write") args.write = true;
+    else if (a === "--seed") args.seed = num(a, argv[++i], 0);
+    else if (a === "--ef") args.ef = num(a, argv[++i], 10);
+    else if (a === "--queries") args.queries = num(a, argv[++i], 20);
+    else if (a === "--ollama-latency") args.ollamaLatency = num(a, argv[++i], 1);
+    else if (a === "--help" || a === "-h") return null;
+    else throw new Error(`unknown option ${a}\n${usage}`);
+  }
+  return args;
+}
+
+/** Each size in a fresh process, so that peak RSS and heap state belong to that size alone. */
+function runChild(size: number, argv: string[]): Promise<BenchResult> {
+  const passthrough = argv.filter(
+    (a, i) => a !== "--write" && a !== "--json" && argv[i - 1] !== "--size" && a !== "--size",
+  );
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      process.argv[1] ?? "scripts/bench.ts",
+      ["--size", String(size), "--json", ...passthrough],
+      {
+        execArgv: process.execArgv,
+        stdio: ["ignore", "pipe", "inherit", "ipc"],
+      },
+    );
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`the ${size}-passage run exited with ${code}`));
+      try {
+        resolve(JSON.parse(out) as BenchResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+async function writeResults(results: BenchResult[]): Promise<void> {
+  const dir = path.join(REPO, "bench");
+  const jsonFile = path.join(dir, "results.json");
+  let all: BenchResult[] = [];
+  try {
+    all = JSON.parse(await readFile(jsonFile, "utf8")) as BenchResult[];
+  } catch {
+    // first run
+  }
+  for (const r of results) all = [...all.filter((x) => x.size !== r.size), r];
+  all.sort((a, b) => a.size - b.size);
+  let notes = "<!-- notes -->\n<!-- /notes -->";
+  try {
+    notes = NOTES.exec(await readFile(path.join(dir, "RESULTS.md"), "utf8"))?.[0] ?? notes;
+  } catch {
+    // no RESULTS.md yet
+  }
+  await writeFile(jsonFile, `${JSON.stringify(all, null, 2)}\n`);
+  await writeFile(path.join(dir, "latency.svg"), latencyChart(all));
+  await writeFile(
+    path.join(dir, "RESULTS.md"),
+    resultsMarkdown(all, machineInfo(), "npm run bench -- --write", "latency.svg", notes),
+  );
+  process.stderr.write(`wrote bench/RESULTS.md, bench/latency.svg, bench/results.json\n`);
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
+  if (!args) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const results: BenchResult[] = [];
+  if (args.size !== undefined) {
+    results.push(
+      await runBench({
+        size: args.size,
+        seed: args.seed,
+        ...(args.ef !== undefined ? { ef: args.ef } : {}),
+        ...(args.queries !== undefined ? { queries: args.queries } : {}),
+        ...(args.ollamaLatency !== undefined ? { ollamaLatencyMs: args.ollamaLatency } : {}),
+        log,
+      }),
+    );
+  } else {
+    for (const size of DEFAULT_SIZES) {
+      const r = await runChild(size, argv);
+      results.push(r);
+      if (!args.json) process.stdout.write(`${formatResult(r)}\n\n`);
+    }
+  }
+  if (args.json) for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else if (args.size !== undefined) for (const r of results) process.stdout.write(`${formatResult(r)}\n`);
+  if (args.write) await writeResults(results);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
