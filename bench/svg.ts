@@ -24,7 +24,10 @@ const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 function decades(min: number, max: number): number[] {
   const out: number[] = [];
-  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) out.push(10 ** e);
+  // A value a hair past a power of ten (100,015 passages) does not open a whole new decade.
+  const from = Math.floor(Math.log10(min));
+  const to = Math.ceil(Math.log10(max) - 0.01);
+  for (let e = from; e <= Math.max(from + 1, to); e++) out.push(Number((10 ** e).toPrecision(1)));
   return out;
 }
 

@@ -10,12 +10,13 @@ import { type BenchResult, REPO, runBench } from "../bench/run.js";
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const NOTES = /<!-- notes -->[\s\S]*?<!-- \/notes -->/;
 
-const usage = `usage: npm run bench -- [--size N] [--json] [--write] [--seed S] [--ef N] [--queries N] [--ollama-latency MS]
+const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] [--seed S] [--ef N] [--queries N] [--ollama-latency MS]
   --size N      one run on a synthetic corpus of about N passages (e.g. 1000000); without it 1k, 10k
                 and 100k run in turn, each in its own process
   --json        print one JSON object per size (exactly one with --size), nothing else on stdout
   --write       also write bench/results.json, bench/latency.svg and bench/RESULTS.md (results of
                 other sizes already in results.json are kept)
+  --render      rewrite bench/RESULTS.md and bench/latency.svg from bench/results.json, run nothing
   --seed S      corpus and question seed (default 42)
   --ef N        HNSW ef for searches (default: HNSW_EF's default, 128)
   --queries N   questions per latency series (default 300)
@@ -25,6 +26,7 @@ interface Args {
   size: number | undefined;
   json: boolean;
   write: boolean;
+  render: boolean;
   seed: number;
   ef: number | undefined;
   queries: number | undefined;
@@ -36,6 +38,7 @@ function parseArgs(argv: string[]): Args | null {
     size: undefined,
     json: false,
     write: false,
+    render: false,
     seed: 42,
     ef: undefined,
     queries: undefined,
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Args | null {
     if (a === "--size") args.size = num(a, argv[++i], 50);
     else if (a === "--json") args.json = true;
     else if (a === "--write") args.write = true;
+    else if (a === "--render") args.render = true;
     else if (a === "--seed") args.seed = num(a, argv[++i], 0);
     else if (a === "--ef") args.ef = num(a, argv[++i], 10);
     else if (a === "--queries") args.queries = num(a, argv[++i], 20);
@@ -122,6 +126,10 @@ async function main(): Promise<number> {
   const args = parseArgs(argv);
   if (!args) {
     process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (args.render) {
+    await writeResults([]);
     return 0;
   }
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);

@@ -1,4 +1,6 @@
-import { mkdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { embeddingText, chunkArticle, type ChunkingOptions } from "../chunk/chunker.js";
 import { loadCorpus, type SkippedFile } from "../corpus/load.js";
 import type { IndexEmbeddings } from "../embed/types.js";
@@ -61,6 +63,52 @@ async function previousManifest(indexDir: string): Promise<Manifest | null> {
   }
 }
 
+/** Beside CURRENT: what the current build was made from, so that an unchanged corpus keeps it. */
+const SOURCE_FILE = "build-source.json";
+
+interface BuildSource {
+  buildId: string;
+  fingerprint: string;
+  skipped: SkippedFile[];
+}
+
+/** Every file under `dir`, links followed, hidden files included: at least what loadCorpus reads. */
+async function corpusFiles(dir: string, seen = new Set<string>()): Promise<string[]> {
+  seen.add(await realpath(dir));
+  const files: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const full = path.join(dir, name);
+    const info = await stat(full).catch(() => null);
+    if (info?.isDirectory()) {
+      if (!seen.has(await realpath(full))) files.push(...(await corpusFiles(full, seen)));
+    } else files.push(full);
+  }
+  return files;
+}
+
+/**
+ * A digest of what a build is made from: every corpus file's path and bytes, and the settings
+ * and code versions that shape the index. Hashing the files costs a small fraction of parsing,
+ * cleaning and tokenising them, and of rebuilding the HNSW graph.
+ */
+async function corpusFingerprint(corpusDir: string, settings: unknown): Promise<string> {
+  const hash = createHash("sha256").update(JSON.stringify(settings));
+  for (const file of await corpusFiles(corpusDir)) {
+    const bytes = await readFile(file).catch(() => null);
+    const digest = bytes ? createHash("sha256").update(bytes).digest("hex") : "unreadable";
+    hash.update(`${path.relative(corpusDir, file)}\0${digest}\n`);
+  }
+  return hash.digest("hex");
+}
+
+async function readBuildSource(indexDir: string): Promise<BuildSource | null> {
+  try {
+    return JSON.parse(await readFile(path.join(indexDir, SOURCE_FILE), "utf8")) as BuildSource;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Corpus → a new index build: load and clean every article, chunk, embed only what the vector
  * cache lacks, build the BM25 postings and the HNSW graph, and swap the build in atomically.
@@ -74,6 +122,30 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     logger.warn({ pid }, "taking over the lock of an ingest that is no longer running"),
   );
   try {
+    const fingerprint = await corpusFingerprint(options.corpusDir, {
+      embedder: embeddings.id,
+      chunking: options.chunking,
+      ef: options.ef,
+      formatVersion: FORMAT_VERSION,
+      pipelineVersion: PIPELINE_VERSION,
+    });
+    const source = options.full ? null : await readBuildSource(indexDir);
+    const kept = source ? await previousManifest(indexDir) : null;
+    if (source && kept && source.buildId === kept.buildId && source.fingerprint === fingerprint) {
+      // Same files, same settings, same code versions: the current build is what this ingest
+      // would write again, so keep it (at 100k passages a rebuild takes minutes).
+      for (const s of source.skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
+      const total = kept.chunkCount;
+      const unchanged = Object.keys(kept.files).length;
+      return {
+        buildId: kept.buildId,
+        files: { added: 0, changed: 0, unchanged, removed: 0, skipped: source.skipped.length },
+        chunks: { embedded: 0, reused: total, total },
+        rebuildReason: null,
+        skipped: source.skipped,
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
     const { articles, skipped } = await loadCorpus(options.corpusDir);
     for (const s of skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
 
@@ -158,6 +230,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await writeBuild(indexDir, { manifest, chunks, vectors, bm25 });
     await pruneBuilds(indexDir, [manifest.buildId, ...(previous ? [previous.buildId] : [])]);
     await cache.compact(new Set(keys));
+    const record: BuildSource = { buildId: manifest.buildId, fingerprint, skipped };
+    const tmp = path.join(indexDir, `${SOURCE_FILE}.tmp-${process.pid}`);
+    await writeFile(tmp, JSON.stringify(record));
+    await rename(tmp, path.join(indexDir, SOURCE_FILE));
 
     return {
       buildId: manifest.buildId,

@@ -72,6 +72,7 @@ describe("npm run bench -- --size 200 --json", () => {
     expect(result.ingest.peakRssMb).toBeGreaterThan(0);
     expect(result.reingest.ms).toBeGreaterThan(0);
     expect(result.reingest.embedded).toBe(0);
+    expect(result.reingest.newBuild).toBe(false);
   });
 
   it("reports positive, ordered latencies and recalls between 0 and 1", () => {
