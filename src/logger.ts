@@ -3,7 +3,14 @@ import pino, { type Logger } from "pino";
 
 export type { Logger };
 
-const LABELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "error", 60: "fatal" };
+const LABELS: Record<number, string> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "warning",
+  50: "error",
+  60: "fatal",
+};
 const SKIP = new Set(["level", "time", "msg", "pid", "hostname"]);
 
 /**
@@ -40,7 +47,8 @@ export function createLogger(
   options: { human?: boolean; destination?: pino.DestinationStream } = {},
 ): Logger {
   const destination =
-    options.destination ?? (options.human ? humanLines((line) => process.stderr.write(line)) : pino.destination(2));
+    options.destination ??
+    (options.human ? humanLines((line) => process.stderr.write(line)) : pino.destination(2));
   return pino(
     {
       level,

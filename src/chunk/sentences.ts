@@ -28,7 +28,11 @@ export function splitSentences(text: string): Span[] {
     if (STRONG_END.includes(ch) || ch === "…") {
       while (i + 1 < text.length && (STRONG_END.includes(text[i + 1] ?? "") || text[i + 1] === "…")) i++;
       boundary = true;
-    } else if (ch === "." && /[A-Za-z)\]]/.test(text[i - 1] ?? "") && (i + 1 === text.length || /\s/.test(text[i + 1] ?? ""))) {
+    } else if (
+      ch === "." &&
+      /[A-Za-z)\]]/.test(text[i - 1] ?? "") &&
+      (i + 1 === text.length || /\s/.test(text[i + 1] ?? ""))
+    ) {
       boundary = true;
     } else if (ch === "\n") {
       boundary = true;

@@ -27,7 +27,12 @@ export function headingLevelOf(text: string, options: { allowUnnumbered: boolean
   if (new RegExp(`^第[${CN_NUM.slice(1, -2)}\\d]+[章节部分篇]`).test(t)) return 2;
   const dotted = /^(\d+(?:\.\d+)+)\.?\s*[^\d\s.]/.exec(t);
   if (dotted?.[1] && !SENTENCE_PUNCT.test(t.slice(dotted[1].length))) return 1 + dotted[1].split(".").length;
-  if (/^\d+\s*[.、．]\s*\S/.test(t) && t.length <= 20 && !SENTENCE_PUNCT.test(t.replace(/^\d+\s*[.、．]/, ""))) return 4;
+  if (
+    /^\d+\s*[.、．]\s*\S/.test(t) &&
+    t.length <= 20 &&
+    !SENTENCE_PUNCT.test(t.replace(/^\d+\s*[.、．]/, ""))
+  )
+    return 4;
   if (options.allowUnnumbered && t.length <= 24 && !SENTENCE_PUNCT.test(t) && !/[.。]$/.test(t)) return 5;
   return null;
 }
@@ -55,7 +60,9 @@ export function blocksFromPlainLines(lines: string[], following = ""): Block[] {
     }
     // An unnumbered short line is a heading only when real content follows it.
     const next = cleaned.slice(i + 1).find((l) => l !== "") ?? following;
-    const level = headingLevelOf(line, { allowUnnumbered: next.length > line.length + 10 || isBulleted(next) });
+    const level = headingLevelOf(line, {
+      allowUnnumbered: next.length > line.length + 10 || isBulleted(next),
+    });
     if (level !== null) blocks.push({ kind: "heading", level, text: line });
     else blocks.push({ kind: "para", text: line });
   }

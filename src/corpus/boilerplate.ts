@@ -5,9 +5,14 @@
  */
 import { type Block, hasCjk, stripBullet } from "./blocks.js";
 
-const norm = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]/gu, "");
+const norm = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, "");
 
-const PLACEHOLDER = /^(在这里插入图片描述|请?在此(处)?(添加|插入)图片(描述)?|图片描述|插入图片|图片|image|img|图\d*)$/i;
+const PLACEHOLDER =
+  /^(在这里插入图片描述|请?在此(处)?(添加|插入)图片(描述)?|图片描述|插入图片|图片|image|img|图\d*)$/i;
 const TOC_MARKER = /^(\[toc\]|目录|文章目录|内容目录|本文目录|contents|tableofcontents|toc)$/i;
 const RELATED_MARKER =
   /^(相关文章|相关推荐|推荐阅读|猜你喜欢|热门文章|热门推荐|延伸阅读|更多文章|相关阅读|往期推荐|往期回顾|精彩推荐|relatedarticles|relatedposts|relatedreading|youmayalsolike|readmore)$/;
@@ -26,8 +31,10 @@ const AD =
 const AD_WEAK = /(二维码|扫码|扫一扫)/;
 /** Longest line that a weak notice or ad pattern may remove. */
 const SHORT_LINE = 50;
-const PROMO_HEADING = /(如何学习|学习路线|学习资料|学习路径|资料分享|资料领取|免费领取|福利|课程推荐|零基础入门|入门到精通)/;
-const PAGE_META = /^(作者|来源|发布时间|发布于|发表于|更新时间|编辑|责任编辑|原文链接|阅读量|浏览量|阅读数)\s*[:：]/;
+const PROMO_HEADING =
+  /(如何学习|学习路线|学习资料|学习路径|资料分享|资料领取|免费领取|福利|课程推荐|零基础入门|入门到精通)/;
+const PAGE_META =
+  /^(作者|来源|发布时间|发布于|发表于|更新时间|编辑|责任编辑|原文链接|阅读量|浏览量|阅读数)\s*[:：]/;
 const VIEW_COUNT = /(浏览量|阅读量|阅读数|阅读次数)\s*[:：]?\s*\d+/;
 
 export interface CleanResult {
@@ -45,7 +52,7 @@ function isLinkLike(block: Block): boolean {
 }
 
 function isBracketLabel(text: string): boolean {
-  return /^[《【\[「].{1,30}[》】\]」]$/.test(text.trim());
+  return /^[《【[「].{1,30}[》】\]」]$/.test(text.trim());
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -174,7 +181,11 @@ export function removeBoilerplate(input: Block[]): CleanResult {
     else if (!/[\p{L}\p{N}]/u.test(t)) single.add(i);
     else if (PAGE_META.test(t) || (t.length <= 80 && VIEW_COUNT.test(t))) {
       author ??= /作者\s*[:：]\s*([^\s\d]{1,20}?)(?=\d|\s|$)/.exec(t)?.[1];
-      date ??= /(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})/.exec(t)?.slice(1).map((p) => p.padStart(2, "0")).join("-");
+      date ??= /(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})/
+        .exec(t)
+        ?.slice(1)
+        .map((p) => p.padStart(2, "0"))
+        .join("-");
       single.add(i);
     }
   });
@@ -184,7 +195,14 @@ export function removeBoilerplate(input: Block[]): CleanResult {
   const lead = new Set<number>();
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
-    if (b && (b.kind !== "heading" || b.level >= 4) && b.text.length <= 20 && !hasCjk(b.text) && b.text.split(/\s+/).length <= 2) lead.add(i);
+    if (
+      b &&
+      (b.kind !== "heading" || b.level >= 4) &&
+      b.text.length <= 20 &&
+      !hasCjk(b.text) &&
+      b.text.split(/\s+/).length <= 2
+    )
+      lead.add(i);
     else break;
   }
   dropIndexes(lead, "page-chrome");

@@ -17,7 +17,11 @@ function looksLikeTitle(block: Block): boolean {
   return t.length >= 4 && t.length <= 100 && (hasCjk(t) || t.split(/\s+/).length >= 3);
 }
 
-const titleKeyOf = (s: string) => s.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]/gu, "");
+const titleKeyOf = (s: string) =>
+  s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]/gu, "");
 
 function isTitleLine(text: string, title: string): boolean {
   const line = titleKeyOf(text);
@@ -31,7 +35,12 @@ function isTitleLine(text: string, title: string): boolean {
  * from metadata when given, else the page's first heading, else its first title-like line; the
  * line that carried the title is taken out of the body so that it is not a passage of its own.
  */
-export function cleanArticle(text: string, format: ArticleFormat, meta: Partial<ArticleMeta>, fallbackTitle: string): CleanedArticle {
+export function cleanArticle(
+  text: string,
+  format: ArticleFormat,
+  meta: Partial<ArticleMeta>,
+  fallbackTitle: string,
+): CleanedArticle {
   let blocks: Block[];
   let pageTitle: string | undefined;
   if (format === "html") {
@@ -48,7 +57,11 @@ export function cleanArticle(text: string, format: ArticleFormat, meta: Partial<
   const first = blocks[0];
   // An HTML page names its title (<h1>, <title>), so its first paragraph is never taken for one.
   const untitled = !title && !pageTitle;
-  if (first && ((first.kind === "heading" && first.level === 1) || (untitled && looksLikeTitle(first) && first.kind !== "item"))) {
+  if (
+    first &&
+    ((first.kind === "heading" && first.level === 1) ||
+      (untitled && looksLikeTitle(first) && first.kind !== "item"))
+  ) {
     title ??= first.text;
     blocks = blocks.slice(1);
   }

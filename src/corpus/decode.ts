@@ -1,6 +1,8 @@
 import iconv from "iconv-lite";
 
-export type Decoded = { text: string; encoding: "utf-8" | "utf-16le" | "utf-16be" | "gb18030" } | { binary: true };
+export type Decoded =
+  | { text: string; encoding: "utf-8" | "utf-16le" | "utf-16be" | "gb18030" }
+  | { binary: true };
 
 /**
  * A NUL byte almost never occurs in text in the encodings we accept (UTF-16 is recognised by its
@@ -19,8 +21,10 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 /** Decode an article's bytes: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030 (Chinese web captures). */
 export function decodeText(bytes: Uint8Array): Decoded {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le" };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be" };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le" };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be" };
   if (looksBinary(bytes)) return { binary: true };
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   try {

@@ -20,11 +20,16 @@ function asString(value: unknown): string | undefined {
 /** Pick the fields we use from a YAML mapping, tolerating the aliases blogs use. */
 export function metaFromYaml(data: unknown): Partial<ArticleMeta> {
   if (data === null || data === undefined) return {};
-  if (typeof data !== "object" || Array.isArray(data)) throw new FrontMatterError("front matter is not a key: value mapping");
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new FrontMatterError("front matter is not a key: value mapping");
   const record = data as Record<string, unknown>;
   const meta: Partial<ArticleMeta> = {};
   const title = asString(record.title);
-  const url = asString(record.url) ?? asString(record.link) ?? asString(record.source_url) ?? asString(record.canonical_url);
+  const url =
+    asString(record.url) ??
+    asString(record.link) ??
+    asString(record.source_url) ??
+    asString(record.canonical_url);
   const author = asString(record.author);
   const date = asString(record.date);
   if (title) meta.title = title;

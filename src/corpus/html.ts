@@ -6,9 +6,38 @@ import { type Block, headingLevelOf } from "./blocks.js";
 const DROP_TAGS =
   "head,title,script,style,svg,link,meta,noscript,iframe,form,button,nav,footer,aside,header,object,embed,canvas,template";
 /** Class or id words that mark page chrome rather than the article. */
-const CHROME = /(^|[-_\s])(nav|navbar|menu|sidebar|breadcrumb|related|recommend|comment|comments|footer|toolbar|share|social|copyright|advert|ads|banner|pagination|tags)([-_\s]|$)/i;
+const CHROME =
+  /(^|[-_\s])(nav|navbar|menu|sidebar|breadcrumb|related|recommend|comment|comments|footer|toolbar|share|social|copyright|advert|ads|banner|pagination|tags)([-_\s]|$)/i;
 
-const BLOCK_TAGS = new Set(["p", "div", "section", "article", "main", "blockquote", "pre", "ul", "ol", "li", "table", "tr", "dl", "dt", "dd", "figure", "figcaption", "body", "html", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "br"]);
+const BLOCK_TAGS = new Set([
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "blockquote",
+  "pre",
+  "ul",
+  "ol",
+  "li",
+  "table",
+  "tr",
+  "dl",
+  "dt",
+  "dd",
+  "figure",
+  "figcaption",
+  "body",
+  "html",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "br",
+]);
 
 /**
  * Containers a chrome word on their class never disqualifies: themes put layout words on them
@@ -50,7 +79,8 @@ export function htmlToBlocks(html: string): HtmlExtract {
   const $ = cheerio.load(html);
   // The article's own h1 before any other (a site header may hold an h1 with the site's name).
   const h1 = $("article h1").first().text() || $("h1").first().text();
-  const title = collapse(h1) || collapse(withoutSiteSuffix($("title").first().text().replace(/\s+/g, " "))) || undefined;
+  const title =
+    collapse(h1) || collapse(withoutSiteSuffix($("title").first().text().replace(/\s+/g, " "))) || undefined;
   $(DROP_TAGS).remove();
   $("[class],[id]").each((_, el) => {
     if (NEVER_CHROME.has(el.tagName.toLowerCase())) return;

@@ -39,7 +39,11 @@ async function walk(dir: string, seen = new Set<string>()): Promise<string[]> {
     if (entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
     let isDirectory = entry.isDirectory();
-    if (entry.isSymbolicLink()) isDirectory = await stat(full).then((s) => s.isDirectory(), () => false);
+    if (entry.isSymbolicLink())
+      isDirectory = await stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
     if (isDirectory) {
       // A directory reached twice (a link back up the tree) is walked once.
       if (!seen.has(await realpath(full))) files.push(...(await walk(full, seen)));
@@ -52,7 +56,10 @@ async function walk(dir: string, seen = new Set<string>()): Promise<string[]> {
 function reasonOf(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   if (typeof e?.code === "string" && typeof e.syscall === "string") {
-    const what = { ENOENT: "the file (or the target of its link) does not exist", EACCES: "permission denied" }[e.code] ?? e.code;
+    const what =
+      { ENOENT: "the file (or the target of its link) does not exist", EACCES: "permission denied" }[
+        e.code
+      ] ?? e.code;
     return `unreadable: ${what}`;
   }
   return e?.message || String(err);
@@ -69,7 +76,9 @@ async function readSidecar(file: string): Promise<Partial<ArticleMeta>> {
     try {
       return metaFromYaml(parseYaml(text));
     } catch (err) {
-      throw new FrontMatterError(`unreadable sidecar ${path.basename(file + ext)}: ${(err as Error).message.split("\n")[0]}`);
+      throw new FrontMatterError(
+        `unreadable sidecar ${path.basename(file + ext)}: ${(err as Error).message.split("\n")[0]}`,
+      );
     }
   }
   return {};

@@ -58,13 +58,18 @@ export function markdownToBlocks(markdown: string): Block[] {
       flushPending("- ");
       const numbered = /^\s*(\d+[.)])\s/.exec(raw)?.[1];
       const text = stripInlineMarkdown(item[1] ?? "");
-      if (text) blocks.push({ kind: "item", text: numbered ? `${numbered.replace(")", ".")} ${text}` : text });
+      if (text)
+        blocks.push({ kind: "item", text: numbered ? `${numbered.replace(")", ".")} ${text}` : text });
       continue;
     }
     if (/^\s*\|.*\|\s*$/.test(raw)) {
       if (/^\s*\|?\s*:?-{2,}/.test(raw)) continue; // table separator row
       flushPending();
-      const cells = raw.trim().replace(/^\||\|$/g, "").split("|").map((c) => stripInlineMarkdown(c.trim()));
+      const cells = raw
+        .trim()
+        .replace(/^\||\|$/g, "")
+        .split("|")
+        .map((c) => stripInlineMarkdown(c.trim()));
       blocks.push({ kind: "para", text: cells.filter(Boolean).join(" | ") });
       continue;
     }

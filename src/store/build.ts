@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Chunk } from "../types.js";
 import type { Bm25Data } from "../search/bm25.js";
+import type { Chunk } from "../types.js";
 import { saveHnsw } from "./hnsw.js";
 
 /** Bump when the on-disk layout or the meaning of a stored field changes. */
@@ -59,7 +59,10 @@ export async function readManifest(indexDir: string, buildId: string): Promise<M
 }
 
 export function newBuildId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:.TZ]/g, "").slice(0, 17)}-${randomBytes(3).toString("hex")}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:.TZ]/g, "")
+    .slice(0, 17)}-${randomBytes(3).toString("hex")}`;
 }
 
 export interface BuildContents {
@@ -80,7 +83,8 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   const tmp = path.join(dirs.builds, `.tmp-${buildId}`);
   await mkdir(tmp, { recursive: true });
   const files = buildFiles(tmp);
-  if (contents.vectors.length > 0) await saveHnsw(files.hnsw, contents.vectors, contents.manifest.embedder.dimension);
+  if (contents.vectors.length > 0)
+    await saveHnsw(files.hnsw, contents.vectors, contents.manifest.embedder.dimension);
   await writeFile(files.chunks, JSON.stringify(contents.chunks));
   await writeFile(files.bm25, JSON.stringify(contents.bm25));
   // The manifest is written last: a build directory with a manifest is complete.

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { embeddingText, chunkArticle, type ChunkingOptions } from "../chunk/chunker.js";
+import { type ChunkingOptions, chunkArticle, embeddingText } from "../chunk/chunker.js";
 import { loadCorpus, type SkippedFile } from "../corpus/load.js";
 import type { IndexEmbeddings } from "../embed/types.js";
 import type { Logger } from "../logger.js";
@@ -162,10 +162,18 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
     let rebuildReason: string | null = null;
     if (options.full) rebuildReason = "--full";
-    else if (previous && previous.embedder.id !== embeddings.id) rebuildReason = `embedder changed (${previous.embedder.id} → ${embeddings.id})`;
-    else if (previous && (previous.chunking.size !== options.chunking.size || previous.chunking.overlap !== options.chunking.overlap))
+    else if (previous && previous.embedder.id !== embeddings.id)
+      rebuildReason = `embedder changed (${previous.embedder.id} → ${embeddings.id})`;
+    else if (
+      previous &&
+      (previous.chunking.size !== options.chunking.size ||
+        previous.chunking.overlap !== options.chunking.overlap)
+    )
       rebuildReason = "chunking settings changed";
-    else if (previous && (previous.formatVersion !== FORMAT_VERSION || previous.pipelineVersion !== PIPELINE_VERSION))
+    else if (
+      previous &&
+      (previous.formatVersion !== FORMAT_VERSION || previous.pipelineVersion !== PIPELINE_VERSION)
+    )
       rebuildReason = "index format changed";
 
     const chunks = articles.flatMap((a) => chunkArticle(a, options.chunking));
@@ -195,7 +203,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       slice.forEach((chunkIndex, j) => {
         const vec = embedded[j];
         if (!vec || vec.length !== dimension) {
-          throw new Error(`embedder returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}`);
+          throw new Error(
+            `embedder returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}`,
+          );
         }
         vectors[chunkIndex] = vec;
         entries.push([keys[chunkIndex] ?? "", vec]);

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
-import { Bm25Index, type Bm25Data } from "../search/bm25.js";
+import { type Bm25Data, Bm25Index } from "../search/bm25.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { buildFiles, layout, type Manifest, readCurrentBuildId } from "./build.js";
 import { DenseIndex } from "./hnsw.js";
