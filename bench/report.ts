@@ -72,13 +72,17 @@ function textTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
+/** A Markdown table with padded columns (the layout Prettier gives it, so a re-render diffs cleanly). */
 function mdTable(header: string[], rows: string[][]): string {
+  const numeric = numericColumns(header, rows);
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(" | ")} |`;
+  const rule = widths.map((w, i) => (numeric[i] ? `${"-".repeat(w - 1)}:` : "-".repeat(w)));
   return [
-    `| ${header.join(" | ")} |`,
-    `|${numericColumns(header, rows)
-      .map((n) => (n ? "---:" : "---"))
-      .join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    line(header),
+    `| ${rule.join(" | ")} |`,
+    ...rows.map((r) => line(header.map((_, i) => r[i] ?? ""))),
   ].join("\n");
 }
 

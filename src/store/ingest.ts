@@ -76,12 +76,17 @@ interface BuildSource {
 async function corpusFiles(dir: string, seen = new Set<string>()): Promise<string[]> {
   seen.add(await realpath(dir));
   const files: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
-    const full = path.join(dir, name);
-    const info = await stat(full).catch(() => null);
-    if (info?.isDirectory()) {
-      if (!seen.has(await realpath(full))) files.push(...(await corpusFiles(full, seen)));
-    } else files.push(full);
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    if (entry.isSymbolicLink())
+      isDirectory = await stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+    if (!isDirectory) files.push(full);
+    else if (!seen.has(await realpath(full))) files.push(...(await corpusFiles(full, seen)));
   }
   return files;
 }
@@ -92,12 +97,21 @@ async function corpusFiles(dir: string, seen = new Set<string>()): Promise<strin
  * cleaning and tokenising them, and of rebuilding the HNSW graph.
  */
 async function corpusFingerprint(corpusDir: string, settings: unknown): Promise<string> {
+  const files = await corpusFiles(corpusDir);
+  const digests: string[] = new Array(files.length);
+  // Several reads in flight: one at a time, thousands of small files wait mostly on round trips.
+  let next = 0;
+  const reader = async () => {
+    for (let i = next++; i < files.length; i = next++) {
+      const bytes = await readFile(files[i] ?? "").catch(() => null);
+      digests[i] = bytes ? createHash("sha256").update(bytes).digest("hex") : "unreadable";
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, reader));
   const hash = createHash("sha256").update(JSON.stringify(settings));
-  for (const file of await corpusFiles(corpusDir)) {
-    const bytes = await readFile(file).catch(() => null);
-    const digest = bytes ? createHash("sha256").update(bytes).digest("hex") : "unreadable";
-    hash.update(`${path.relative(corpusDir, file)}\0${digest}\n`);
-  }
+  files.forEach((file, i) => {
+    hash.update(`${path.relative(corpusDir, file)}\0${digests[i]}\n`);
+  });
   return hash.digest("hex");
 }
 
