@@ -6,8 +6,9 @@
  * SIGINT/SIGTERM stop taking new questions, let answers in flight finish (bounded), then
  * disconnect; a second signal exits at once.
  */
-import { createBot } from "../src/bot/index.js";
+
 import { type Config, ConfigError, loadConfig, requireDiscordSettings } from "../src/config.js";
+import { createBot } from "../src/discord/index.js";
 import { createLogger } from "../src/logger.js";
 
 function exitWith(message: string): never {

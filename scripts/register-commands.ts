@@ -3,8 +3,9 @@
  * server DISCORD_GUILD_ID when set (visible at once: use it while developing), globally otherwise
  * (may take up to an hour to appear). Needs DISCORD_TOKEN and DISCORD_CLIENT_ID.
  */
-import { registerCommands } from "../src/bot/index.js";
+
 import { type Config, ConfigError, loadConfig, requireDiscordSettings } from "../src/config.js";
+import { registerCommands } from "../src/discord/index.js";
 import { createLogger } from "../src/logger.js";
 
 let config: Config;

@@ -8,12 +8,12 @@ import { type ChatModel, OllamaChat } from "./answer/ollama-chat.js";
 import type { Config } from "./config.js";
 import { createEmbeddings } from "./embed/index.js";
 import type { IndexEmbeddings } from "./embed/types.js";
+import { type IngestOptions, type IngestSummary, ingest } from "./ingest/pipeline.js";
 import type { Logger } from "./logger.js";
 import type { FetchLike } from "./ollama/client.js";
-import { sharedTokenizer, type Tokenizer } from "./search/tokenizer.js";
 import { readCurrentBuildId } from "./store/build.js";
-import { type IngestOptions, type IngestSummary, ingest } from "./store/ingest.js";
 import { IndexHandle, summariseIndex } from "./store/search-index.js";
+import { sharedTokenizer, type Tokenizer } from "./text/tokenizer.js";
 import type { IndexSummary, QuestionAnswerer } from "./types.js";
 
 export interface App {

@@ -1,7 +1,7 @@
-import { splitSentences } from "../chunk/sentences.js";
-import type { QueryAnalysis, QueryTerm, Side } from "../search/query.js";
-import { passageSide, type ScoredChunk } from "../search/retrieve.js";
-import type { Tokenizer } from "../search/tokenizer.js";
+import type { QueryAnalysis, QueryTerm, Side } from "../retrieve/query.js";
+import { passageSide, type ScoredChunk } from "../retrieve/retrieve.js";
+import { splitSentences } from "../text/sentences.js";
+import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk, Language } from "../types.js";
 
 export interface DraftAnswer {

@@ -1,5 +1,5 @@
-import { analyseQuestion } from "../search/query.js";
-import type { Tokenizer } from "../search/tokenizer.js";
+import { analyseQuestion } from "../retrieve/query.js";
+import type { Tokenizer } from "../text/tokenizer.js";
 
 const CJK = /[\u3400-\u9fff]/;
 

@@ -1,4 +1,4 @@
-import type { Tokenizer } from "../search/tokenizer.js";
+import type { Tokenizer } from "../text/tokenizer.js";
 import { MIN_SUPPORT, supportShare } from "./support.js";
 
 export interface VerifiedAnswer<S> {

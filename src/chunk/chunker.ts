@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { type Span, splitLongSpan, splitSentences } from "../text/sentences.js";
 import type { Article, Chunk } from "../types.js";
-import { type Span, splitLongSpan, splitSentences } from "./sentences.js";
 
 export interface ChunkingOptions {
   /** Target passage length in characters. */

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { Embeddings } from "@langchain/core/embeddings";
 import { idf as jiebaIdf } from "@node-rs/jieba/dict.js";
-import { DOMAIN_TERMS, STOP_WORDS } from "../search/domain-terms.js";
-import type { Tokenizer } from "../search/tokenizer.js";
+import { DOMAIN_TERMS, STOP_WORDS } from "../text/domain-terms.js";
+import type { Tokenizer } from "../text/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
 const BUILTIN_VERSION = "hash-v1";

@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { FetchLike } from "../ollama/client.js";
-import type { Tokenizer } from "../search/tokenizer.js";
+import type { Tokenizer } from "../text/tokenizer.js";
 import { BuiltinEmbeddings } from "./builtin.js";
 import { OllamaEmbeddings } from "./ollama-embeddings.js";
 import type { IndexEmbeddings } from "./types.js";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Bm25Data } from "../search/bm25.js";
 import type { Chunk } from "../types.js";
+import type { Bm25Data } from "./bm25.js";
 import { saveHnsw } from "./hnsw.js";
 
 /** Bump when the on-disk layout or the meaning of a stored field changes. */

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
-import { type Bm25Data, Bm25Index } from "../search/bm25.js";
 import type { Chunk, IndexSummary } from "../types.js";
+import { type Bm25Data, Bm25Index } from "./bm25.js";
 import { buildFiles, layout, type Manifest, readCurrentBuildId } from "./build.js";
 import { DenseIndex } from "./hnsw.js";
 

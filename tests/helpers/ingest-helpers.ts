@@ -11,11 +11,11 @@ import pino from "pino";
 import { HEADING_SEPARATOR } from "../../src/chunk/chunker.js";
 import { BuiltinEmbeddings } from "../../src/embed/builtin.js";
 import type { IndexEmbeddings } from "../../src/embed/types.js";
+import { type IngestOptions, type IngestSummary, ingest } from "../../src/ingest/pipeline.js";
 import type { Logger } from "../../src/logger.js";
-import { sharedTokenizer } from "../../src/search/tokenizer.js";
 import { readCurrentBuildId } from "../../src/store/build.js";
-import { type IngestOptions, type IngestSummary, ingest } from "../../src/store/ingest.js";
 import { loadSearchIndex } from "../../src/store/search-index.js";
+import { sharedTokenizer } from "../../src/text/tokenizer.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const CORPUS = path.join(REPO, "corpus");

@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { BotOptions } from "../../../src/bot/context.js";
-import { type Bot, createBot } from "../../../src/bot/index.js";
 import { type Config, loadConfig } from "../../../src/config.js";
+import type { BotOptions } from "../../../src/discord/context.js";
+import { type Bot, createBot } from "../../../src/discord/index.js";
 import { createLogger, type Logger } from "../../../src/logger.js";
 import type { IndexSummary, QuestionAnswerer } from "../../../src/types.js";
 import { FakeAnswerer } from "./fake-answerer.js";

@@ -1,0 +1,195 @@
+import { GLOSSARY, ZH_SYNONYMS } from "../text/glossary.js";
+import type { Tokenizer } from "../text/tokenizer.js";
+import type { ConversationTurn, Language } from "../types.js";
+
+export type Side = "open" | "closed";
+
+/** A concept the question asks about: the word as asked, and the corpus terms that express it. */
+export interface QueryTerm {
+  surface: string;
+  /** A proper name (model, product, place): if the articles never mention it, they do not cover the question. */
+  name: boolean;
+  /** Any one of these expresses the concept. */
+  alternatives: string[];
+  /** Parts of a compound; all of them together also express it ("技术垄断" ≈ 技术 + 垄断). */
+  parts: string[];
+}
+
+export interface QueryAnalysis {
+  question: string;
+  language: Language;
+  /** Content concepts, side words and generic words excluded. */
+  concepts: QueryTerm[];
+  /** Every corpus term to search for (concepts' alternatives plus side words). */
+  searchTerms: string[];
+  /** Text handed to the dense embedder. */
+  denseText: string;
+  /** Sides the question names. */
+  sides: Side[];
+  /** Whether the answer should set the two sides against each other. */
+  comparison: boolean;
+  /** A question listing things ("有哪些…", "what are…"). */
+  listing: boolean;
+}
+
+const CJK = /[\u3400-\u9fff]/;
+const SIDE_TERMS: Record<Side, string[]> = {
+  open: ["开源", "开放", "open", "open-source", "opensource"],
+  closed: ["闭源", "封闭", "closed", "closed-source", "proprietary"],
+};
+/** Words every article is about: they say nothing about whether a question is covered. */
+const GENERIC = new Set([
+  "大模型",
+  "模型",
+  "ai",
+  "人工智能",
+  "llm",
+  "llms",
+  "model",
+  "models",
+  "large",
+  "language",
+  "source",
+  "sources",
+  "大",
+  "软件",
+  "项目",
+]);
+const EXPLICIT_COMPARISON =
+  /(区别|不同|差异|差别|对比|比较|相比|哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|优劣|\bvs\.?\b|versus|differ|compare|comparison|better|worse|cheaper|which)/i;
+const EVALUATIVE =
+  /(优势|优点|劣势|缺点|好处|坏处|利弊|挑战|风险|advantage|disadvantage|benefit|drawback|pros|cons|strength|weakness|challenge|risk)/i;
+/** "文心一言是开源还是闭源的？" asks which side something is on, not how the sides differ. */
+const CLASSIFY = /是(开源|闭源)的?还是(开源|闭源)|\bis\b.+\b(open|closed)[- ]source\b.*\bor\b/i;
+/** "What do both face?" asks what the sides share: one list, not two columns. */
+const JOINT = /(共同|共有|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
+const LISTING = /(哪些|有什么|列举|几个|几点|几种|what are|list|which)/i;
+const FOLLOW_UP =
+  /^(那|那么|还有|另外|而|如果是|至于|and\b|what about|how about|and what|then\b)|[呢吗]？?\??$|\b(it|they|them|that|those|this)\b/i;
+
+export function detectLanguage(text: string): Language {
+  return CJK.test(text) ? "zh" : "en";
+}
+
+function sidesIn(text: string): Side[] {
+  const lower = text.toLowerCase();
+  // Latin side words must stand alone: "OpenAI" is a company, not the open side.
+  const mentions = (t: string) =>
+    CJK.test(t) ? lower.includes(t) : new RegExp(`(^|[^a-z])${t}([^a-z]|$)`).test(lower);
+  return (Object.keys(SIDE_TERMS) as Side[]).filter((side) => SIDE_TERMS[side].some(mentions));
+}
+
+/**
+ * Latin words that name something: in a Chinese question every Latin word does (GPT-5, Docker);
+ * in an English one, capitalised words after the first and words with digits do.
+ */
+function namesIn(question: string, language: Language): Set<string> {
+  const names = new Set<string>();
+  const words = question.match(/[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [];
+  words.forEach((w, i) => {
+    const lower = w.toLowerCase();
+    if (GLOSSARY[lower] !== undefined) return;
+    if (language === "zh" || /\d/.test(w) || (i > 0 && /^[A-Z]/.test(w))) names.add(lower);
+  });
+  return names;
+}
+
+export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAnalysis {
+  const language = detectLanguage(question);
+  const concepts: QueryTerm[] = [];
+  const seen = new Set<string>();
+  const sideWords = new Set(Object.values(SIDE_TERMS).flat());
+  // English compounds the tokenizer would split: keep them as one concept.
+  const normalised = question
+    .replace(/open[\s-]source(d)?/gi, "open-source")
+    .replace(/closed[\s-]source(d)?/gi, "closed-source");
+  const names = namesIn(normalised, language);
+  for (const term of tokenizer.terms(normalised)) {
+    if (seen.has(term) || GENERIC.has(term) || sideWords.has(term)) continue;
+    // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
+    if (term.length === 1 && CJK.test(term)) continue;
+    seen.add(term);
+    const translated = GLOSSARY[term];
+    if (translated && translated.length === 0) continue;
+    const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
+    // An everyday English word the glossary does not know ("ones", "affect") says nothing about
+    // the articles either way; only names and glossary words count as concepts.
+    if (language === "en" && !translated && !isName && !CJK.test(term)) continue;
+    const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? [])];
+    const parts = CJK.test(term) && term.length >= 3 ? tokenizer.subwords(term) : [];
+    concepts.push({
+      surface: term,
+      name: isName && !CJK.test(term),
+      alternatives: [...new Set(alternatives)],
+      parts,
+    });
+  }
+  const sides = sidesIn(normalised);
+  const explicit = EXPLICIT_COMPARISON.test(question) || sides.length === 2;
+  const implicit = sides.length === 1 && EVALUATIVE.test(question);
+  const sideTerms = sides.map((s) => (s === "open" ? "开源" : "闭源"));
+  const searchTerms = [...new Set([...concepts.flatMap((c) => c.alternatives), ...sideTerms])];
+  const translations = concepts.flatMap((c) => c.alternatives.filter((a) => a !== c.surface));
+  const denseText = [question, ...sideTerms, ...translations].join(" ");
+  return {
+    question,
+    language,
+    concepts,
+    searchTerms,
+    denseText,
+    sides,
+    comparison: (explicit || implicit) && !JOINT.test(question) && !CLASSIFY.test(question),
+    listing: LISTING.test(question),
+  };
+}
+
+/**
+ * A follow-up ("那安全性呢？", "what about cost?") leans on the previous question for what it
+ * leaves out. Without a model, rewriting means carrying over the sides and the named subjects
+ * of the last question and keeping the follow-up's own topic; the result is a standalone question.
+ */
+export function rewriteFollowUp(
+  question: string,
+  history: ConversationTurn[] | undefined,
+  tokenizer: Tokenizer,
+): string {
+  const previous = [...(history ?? [])]
+    .reverse()
+    .find((t) => t.role === "user")
+    ?.content.trim();
+  if (!previous) return question;
+  const current = analyseQuestion(question, tokenizer);
+  const looksDependent = FOLLOW_UP.test(question.trim()) || current.concepts.length <= 1;
+  if (!looksDependent) return question;
+  const before = analyseQuestion(previous, tokenizer);
+  const carried: string[] = [];
+  if (current.sides.length === 0 && before.sides.length > 0) {
+    carried.push(
+      current.language === "zh"
+        ? before.sides.map((s) => (s === "open" ? "开源" : "闭源")).join("和")
+        : before.sides.map((s) => `${s}-source`).join(" and "),
+    );
+  }
+  // Named subjects (model names, Latin terms) the follow-up does not repeat.
+  const names = before.concepts
+    .map((c) => c.surface)
+    .filter((s) => /[a-z0-9]/.test(s) && !GLOSSARY[s] && !question.toLowerCase().includes(s));
+  carried.push(...names);
+  if (carried.length === 0) return question;
+  const subject = carried.join(" ");
+  const q = question.trim();
+  if (current.language === "zh") {
+    if (/它们?|这个模型|该模型|这些模型/.test(q)) return q.replace(/它们?|这个模型|该模型|这些模型/, subject);
+    const topic = q.replace(/^(那么?|还有|另外|至于|那如果是)/, "").replace(/[呢吗]?[？?]?$/, "");
+    if (topic.length <= 10) return `${subject}在${topic}方面${before.comparison ? "有什么区别" : "怎么样"}？`;
+    return `${subject} ${q}`;
+  }
+  if (/\b(it|they|them|its|their)\b/i.test(q)) return q.replace(/\b(it|they|them)\b/i, subject);
+  const topic = q.replace(/^(and\s+|what about\s+|how about\s+|and what about\s+)/i, "").replace(/\?$/, "");
+  if (topic.split(/\s+/).length <= 4) {
+    return before.comparison
+      ? `How do ${subject} compare on ${topic}?`
+      : `What about ${topic} for ${subject}?`;
+  }
+  return `${subject}: ${q}`;
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  ConfigError,
+  loadConfig,
+  normaliseOllamaHost,
+  requireDiscordSettings,
+  SETTING_NAMES,
+} from "../src/config.js";
+import { REPO } from "./helpers/app.js";
+
+const load = (env: Record<string, string>) => loadConfig({ env, cwd: "/srv/bot" });
+
+describe("config", () => {
+  it("gives the offline defaults with no settings at all", () => {
+    const c = load({});
+    expect(c.embeddingProvider).toBe("builtin");
+    expect(c.chatProvider).toBe("extractive");
+    expect(c.corpusDir).toBe("/srv/bot/corpus");
+    expect(c.indexDir).toBe("/srv/bot/data/index");
+    expect(c.ollama.host).toBe("http://127.0.0.1:11434");
+    expect(c.discord.apiUrl).toBe("https://discord.com/api");
+  });
+
+  it("reports every problem at once", () => {
+    let error: unknown;
+    try {
+      load({ EMBEDDING_PROVIDER: "magic", CHUNK_SIZE: "ten", DISCORD_CLIENT_ID: "abc" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    expect(problems).toMatch(/EMBEDDING_PROVIDER/);
+    expect(problems).toMatch(/CHUNK_SIZE/);
+    expect(problems).toMatch(/DISCORD_CLIENT_ID/);
+  });
+
+  it("treats blank values as unset, so a copied .env.example works", () => {
+    expect(load({ DISCORD_TOKEN: "", OLLAMA_HOST: "", RETRIEVAL_K: "" }).retrieval.k).toBe(5);
+  });
+
+  it("reads OLLAMA_HOST the way Ollama's own CLI does", () => {
+    expect(normaliseOllamaHost("gpu-box")).toBe("http://gpu-box:11434");
+    expect(normaliseOllamaHost(":8080")).toBe("http://127.0.0.1:8080");
+    expect(normaliseOllamaHost("https://ollama.example.org")).toBe("https://ollama.example.org");
+    expect(normaliseOllamaHost("10.0.0.5:11500")).toBe("http://10.0.0.5:11500");
+  });
+
+  it("asks for the Discord token only where it is needed, and never echoes it", () => {
+    const c = load({});
+    expect(() => requireDiscordSettings(c, { token: true })).toThrow(/DISCORD_TOKEN: not set/);
+    const bad = load({ DISCORD_TOKEN: "s3cr3t-but-malformed" });
+    try {
+      requireDiscordSettings(bad, { token: true });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).toMatch(/DISCORD_TOKEN/);
+      expect((err as Error).message).not.toContain("s3cr3t");
+    }
+  });
+
+  it("documents every setting in .env.example", () => {
+    const example = readFileSync(path.join(REPO, ".env.example"), "utf8");
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect([...documented].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { analyseQuestion, detectLanguage, rewriteFollowUp } from "../../src/retrieve/query.js";
+import { sharedTokenizer } from "../../src/text/tokenizer.js";
+
+const tokenizer = sharedTokenizer();
+const analyse = (q: string) => analyseQuestion(q, tokenizer);
+
+describe("question analysis", () => {
+  it("detects the question's language", () => {
+    expect(detectLanguage("开源有什么优势？")).toBe("zh");
+    expect(detectLanguage("Which is cheaper?")).toBe("en");
+  });
+
+  it("treats both sides, comparative words, and one side with an evaluative word as comparisons", () => {
+    expect(analyse("开源和闭源在成本上有什么区别？").comparison).toBe(true);
+    expect(analyse("Which is cheaper, open or closed models?").comparison).toBe(true);
+    expect(analyse("闭源有什么优势").comparison).toBe(true);
+    expect(analyse("GPT-3 有多少参数？").comparison).toBe(false);
+  });
+
+  it("does not split a joint or a classification question into two sides", () => {
+    expect(analyse("开源与闭源共同面临哪些挑战？").comparison).toBe(false);
+    expect(analyse("文心一言是开源还是闭源的？").comparison).toBe(false);
+  });
+
+  it("does not mistake OpenAI for the open side", () => {
+    expect(analyse("What did the author say OpenAI turned into?").sides).toEqual([]);
+  });
+
+  it("maps English words through the glossary and ignores words it cannot place", () => {
+    const a = analyse("Are open-source models cheaper than closed ones?");
+    expect(a.sides).toEqual(["open", "closed"]);
+    expect(a.concepts.map((c) => c.surface)).toEqual(["cheaper"]);
+    expect(a.concepts[0]?.alternatives).toContain("成本");
+  });
+
+  it("marks Latin words in a Chinese question, and capitalised words in an English one, as names", () => {
+    expect(
+      analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name,
+    ).toBe(true);
+    expect(analyse("What is the capital of France?").concepts.find((c) => c.surface === "france")?.name).toBe(
+      true,
+    );
+    expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
+  });
+
+  it("keeps compound parts so that 技术垄断 can match 技术…垄断", () => {
+    const concept = analyse("开源大模型如何避免技术垄断？").concepts.find((c) => c.surface.includes("垄断"));
+    expect(concept).toBeDefined();
+    expect([...(concept?.alternatives ?? []), ...(concept?.parts ?? [])]).toContain("垄断");
+  });
+});
+
+describe("follow-up rewriting", () => {
+  const history = [{ role: "user" as const, content: "开源和闭源大模型在成本上有什么区别？" }];
+
+  it("carries the sides of the previous question into a bare topic follow-up", () => {
+    const q = rewriteFollowUp("那安全性呢？", history, tokenizer);
+    expect(q).toContain("开源");
+    expect(q).toContain("闭源");
+    expect(q).toContain("安全性");
+    expect(analyse(q).comparison).toBe(true);
+  });
+
+  it("replaces a pronoun with the subject of the previous question", () => {
+    const q = rewriteFollowUp("它有多少参数？", [{ role: "user", content: "GPT-3 有什么特点？" }], tokenizer);
+    expect(q.toLowerCase()).toContain("gpt-3");
+    expect(q).toContain("参数");
+  });
+
+  it("rewrites English follow-ups", () => {
+    const q = rewriteFollowUp(
+      "what about security?",
+      [{ role: "user", content: "Which is cheaper, open or closed models?" }],
+      tokenizer,
+    );
+    expect(q).toMatch(/open-source/);
+    expect(q).toMatch(/security/);
+  });
+
+  it("leaves a standalone question alone", () => {
+    const q = "BERT 有什么特点？";
+    expect(rewriteFollowUp(q, history, tokenizer)).toBe(q);
+    expect(rewriteFollowUp("那安全性呢？", [], tokenizer)).toBe("那安全性呢？");
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { sharedTokenizer } from "../../src/text/tokenizer.js";
+
+const tokenizer = sharedTokenizer();
+
+describe("tokenizer", () => {
+  it("keeps the sides and 大模型 whole, which jieba's default dictionary splits", () => {
+    const terms = tokenizer.terms("闭源大模型和开源大模型");
+    expect(terms).toContain("闭源");
+    expect(terms).toContain("开源");
+    expect(terms).toContain("大模型");
+    expect(terms).not.toContain("源");
+  });
+
+  it("keeps model names whole, lower-cased", () => {
+    expect(tokenizer.terms("ChatGLM3-6B、Qwen1.5、GPT-J 与 LLaMA-Factory")).toEqual(
+      expect.arrayContaining(["chatglm3-6b", "qwen1.5", "gpt-j", "llama-factory"]),
+    );
+  });
+
+  it("drops stop words and punctuation", () => {
+    const terms = tokenizer.terms("开源和闭源有什么区别？What is the difference?");
+    for (const t of ["和", "什么", "？", "what", "is", "the"]) expect(terms).not.toContain(t);
+    expect(terms).toContain("difference");
+  });
+
+  it("finds the dictionary words inside a compound", () => {
+    expect(tokenizer.subwords("市场竞争")).toEqual(expect.arrayContaining(["市场", "竞争"]));
+  });
+});
