@@ -2,18 +2,11 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { Article, ArticleFormat, ArticleMeta } from "../types.js";
+import type { Article, ArticleMeta } from "../types.js";
 import { cleanArticle } from "./clean.js";
-import { decodeText } from "./decode.js";
 import { FrontMatterError, metaFromYaml, splitFrontMatter } from "./front-matter.js";
+import { READERS, type ReaderRegistry, readerFor } from "./readers.js";
 
-const FORMATS: Record<string, ArticleFormat> = {
-  ".md": "markdown",
-  ".markdown": "markdown",
-  ".txt": "text",
-  ".html": "html",
-  ".htm": "html",
-};
 /** `article.md.meta.yaml` beside an article supplies metadata without editing the article. */
 const SIDECAR = /\.meta\.(ya?ml|json)$/i;
 
@@ -25,6 +18,25 @@ export interface SkippedFile {
 export interface LoadResult {
   articles: Article[];
   skipped: SkippedFile[];
+}
+
+/** A file of the corpus, as both the loader and the unchanged-build check see it. */
+export interface CorpusFile {
+  path: string;
+  /** Path relative to the corpus directory, with forward slashes: how articles are named. */
+  source: string;
+}
+
+/**
+ * The one corpus walker: every file loading may read (articles, sidecars, files it will skip
+ * with a reason), in load order. Hidden files and directories are left out. The unchanged-build
+ * check hashes exactly this list, so it can never miss a file that loading reads.
+ */
+export async function listCorpusFiles(corpusDir: string): Promise<CorpusFile[]> {
+  return (await walk(corpusDir)).map((file) => ({
+    path: file,
+    source: path.relative(corpusDir, file).split(path.sep).join("/"),
+  }));
 }
 
 /**
@@ -89,13 +101,17 @@ export function sha256(data: Uint8Array | string): string {
 }
 
 /** Parse one article from its bytes. Throws an Error whose message is the reason to skip it. */
-export function parseArticle(source: string, bytes: Uint8Array, sidecar: Partial<ArticleMeta> = {}): Article {
-  const format = FORMATS[path.extname(source).toLowerCase()];
-  if (!format) throw new Error("unsupported file type");
+export function parseArticle(
+  source: string,
+  bytes: Uint8Array,
+  sidecar: Partial<ArticleMeta> = {},
+  readers: ReaderRegistry = READERS,
+): Article {
+  const reader = readerFor(source, readers);
+  if (!reader) throw new Error("unsupported file type");
   if (bytes.length === 0) throw new Error("empty file");
-  const decoded = decodeText(bytes);
-  if ("binary" in decoded) throw new Error("binary content, not text");
-  const { meta: fm, body: raw } = splitFrontMatter(decoded.text);
+  const { format } = reader;
+  const { meta: fm, body: raw } = splitFrontMatter(reader.read(bytes));
   const base = path.basename(source, path.extname(source));
   const cleaned = cleanArticle(raw, format, { ...fm, ...sidecar }, base);
   if (cleaned.body.replace(/\s/g, "").length === 0) throw new Error("no article text left after cleaning");
@@ -109,20 +125,26 @@ export function parseArticle(source: string, bytes: Uint8Array, sidecar: Partial
   return { source, sha256: sha256(bytes), format, meta, body: cleaned.body };
 }
 
+/** Read every article under the corpus directory (see loadArticles). */
+export async function loadCorpus(corpusDir: string, readers: ReaderRegistry = READERS): Promise<LoadResult> {
+  return loadArticles(await listCorpusFiles(corpusDir), readers);
+}
+
 /**
- * Read every article under the corpus directory. Files that cannot be used are skipped with a
+ * Read, parse and clean the listed files, in order. Files that cannot be used are skipped with a
  * reason naming them; nothing here throws for a bad file.
  */
-export async function loadCorpus(corpusDir: string): Promise<LoadResult> {
-  const files = await walk(corpusDir);
+export async function loadArticles(
+  files: CorpusFile[],
+  readers: ReaderRegistry = READERS,
+): Promise<LoadResult> {
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const byHash = new Map<string, string>();
-  for (const file of files) {
-    const source = path.relative(corpusDir, file).split(path.sep).join("/");
+  for (const { path: file, source } of files) {
     if (SIDECAR.test(file)) continue;
-    if (!FORMATS[path.extname(file).toLowerCase()]) {
-      skipped.push({ source, reason: `unsupported file type (expected ${Object.keys(FORMATS).join(" ")})` });
+    if (!readerFor(file, readers)) {
+      skipped.push({ source, reason: `unsupported file type (expected ${Object.keys(readers).join(" ")})` });
       continue;
     }
     try {
@@ -133,7 +155,7 @@ export async function loadCorpus(corpusDir: string): Promise<LoadResult> {
         skipped.push({ source, reason: `exact duplicate of ${original}` });
         continue;
       }
-      const article = parseArticle(source, bytes, await readSidecar(file));
+      const article = parseArticle(source, bytes, await readSidecar(file), readers);
       byHash.set(hash, source);
       articles.push(article);
     } catch (err) {
