@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
-import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
 import { loadConfig } from "../src/config.js";
 import { BuiltinEmbeddings } from "../src/embed/builtin.js";
@@ -20,8 +19,9 @@ import { silentLogger } from "../src/logger.js";
 import { analyseQuestion } from "../src/retrieve/query.js";
 import { retrieve } from "../src/retrieve/retrieve.js";
 import { buildFiles, layout } from "../src/store/build.js";
-import { saveHnsw } from "../src/store/hnsw.js";
-import { loadSearchIndex, type SearchIndex } from "../src/store/search-index.js";
+import { createDenseIndex } from "../src/store/dense/factory.js";
+import { HnswDenseIndex } from "../src/store/dense/hnsw.js";
+import { type LoadedIndex, loadIndex } from "../src/store/load.js";
 import { sharedTokenizer, type Tokenizer } from "../src/text/tokenizer.js";
 import { FakeOllama } from "../tests/fakes/ollama-server.js";
 import { generateCorpus } from "./corpus.js";
@@ -181,12 +181,11 @@ async function realCorpusRecall(
     corpusDir: path.join(REPO, "corpus"),
     indexDir,
     chunking,
-    ef,
     embeddings,
     tokenizer,
     logger: silentLogger,
   });
-  const index = await loadSearchIndex(indexDir, summary.buildId, ef);
+  const index = await loadIndex(indexDir, summary.buildId, { ef });
   const answerable = questions.filter((q) => q.answerable);
   const hit = (texts: string[], q: EvalQuestion) => {
     const rank = firstRelevantRank(texts, q.evidence);
@@ -213,7 +212,7 @@ async function realCorpusRecall(
     const analysis = analyseQuestion(q.question, tokenizer);
     ours.push(
       hit(
-        index.bm25.search(analysis.searchTerms, 5).map((h) => index.chunks[h.index]?.text ?? ""),
+        index.lexical.search(analysis.searchTerms, 5).map((h) => index.passages.get(h.id)?.text ?? ""),
         q,
       ),
     );
@@ -277,7 +276,6 @@ async function ollamaPath(
       corpusDir,
       indexDir: path.join(root, "ollama-index"),
       chunking: settings.chunking,
-      ef: settings.ef,
       embeddings,
       tokenizer,
       logger: silentLogger,
@@ -344,7 +342,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         corpusDir,
         indexDir,
         chunking,
-        ef,
         embeddings,
         tokenizer,
         logger: silentLogger,
@@ -373,16 +370,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // ---- load ------------------------------------------------------------------------------
     const loadProbe = startBlockProbe();
     const loadStarted = performance.now();
-    const index: SearchIndex = await loadSearchIndex(indexDir, second.summary.buildId, ef);
+    const index: LoadedIndex = await loadIndex(indexDir, second.summary.buildId, { ef });
     const loadMs = performance.now() - loadStarted;
     const loadBlockMs = loadProbe.stop();
     const dense = index.dense;
-    if (!dense) throw new Error("the benchmark index has no dense graph");
+    const graph = dense instanceof HnswDenseIndex ? dense.native : null;
+    if (!dense || !graph) throw new Error("the benchmark index has no HNSW graph");
 
     // The stored vectors (hnswlib keeps them normalised), for the exact scan and the rebuild.
+    // Graph labels are positions in the chunk list, as are the exact scan's results.
     const dimension = index.manifest.embedder.dimension;
     const matrix = new Float32Array(dense.count * dimension);
-    for (let i = 0; i < dense.count; i++) matrix.set(dense.hnswlib.index.getPoint(i), i * dimension);
+    for (let i = 0; i < dense.count; i++) matrix.set(graph.getPoint(i), i * dimension);
     const exact = new ExactIndex(matrix, dimension);
 
     log("HNSW build on its own");
@@ -391,7 +390,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const vectors: number[][] = [];
       for (let i = 0; i < dense.count; i++)
         vectors.push(Array.from(matrix.subarray(i * dimension, (i + 1) * dimension)));
-      await saveHnsw(path.join(root, "hnsw-rebuild"), vectors, dimension);
+      const rebuilt = createDenseIndex(dimension, "hnsw");
+      rebuilt.add(
+        index.chunks.map((c) => c.id),
+        vectors,
+      );
+      await rebuilt.save(path.join(root, "hnsw-rebuild"));
     }
     const buildMs = performance.now() - buildStarted;
     await rm(path.join(root, "hnsw-rebuild"), { recursive: true, force: true });
@@ -417,9 +421,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const queryProbe = startBlockProbe();
     const denseHits: number[][] = [];
     const denseSamples = await timeSeries(vectors, (v) => {
-      denseHits.push(dense.search(v, 10).map((h) => h.index));
+      denseHits.push(dense.search(v, 10).map((h) => index.passages.order(h.id)));
     });
-    const bm25Samples = await timeSeries(questions, (q) => index.bm25.search(tokenizer.terms(q), 10));
+    const bm25Samples = await timeSeries(questions, (q) => index.lexical.search(tokenizer.terms(q), 10));
     const hybridSamples = await timeSeries(questions, (q) =>
       retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
         k,
@@ -451,17 +455,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const hnswRecallAt10 = mean(exactHits.map((e, i) => recallAt(e, denseHits[i] ?? [])));
 
-    // The wrapper as LangChain leaves it: a fresh load, ef never set (hnswlib's default, 10).
-    const wrapper = await HNSWLib.load(files.hnsw, embeddings);
+    // The graph as LangChain's HNSWLib leaves it: a fresh load, ef never set (hnswlib's default, 10).
+    const fresh = (await HnswDenseIndex.load(files.dense)).native;
+    if (!fresh) throw new Error("the benchmark index has no HNSW graph");
     const defaultEfRecall = mean(
-      exactHits.map((e, i) => recallAt(e, wrapper.index.searchKnn(vectors[i] ?? [], 10).neighbors)),
+      exactHits.map((e, i) => recallAt(e, fresh.searchKnn(vectors[i] ?? [], 10).neighbors)),
     );
     const efSweep: BenchResult["efSweep"] = [];
     for (const sweepEf of [10, 32, 64, 128, 256, 512]) {
-      wrapper.index.setEf(sweepEf);
+      fresh.setEf(sweepEf);
       const hits: number[][] = [];
       const samples = await timeSeries(vectors.slice(0, measured), (v) => {
-        hits.push(wrapper.index.searchKnn(v, 10).neighbors);
+        hits.push(fresh.searchKnn(v, 10).neighbors);
       });
       const s = summarise(samples);
       efSweep.push({
@@ -513,7 +518,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         buildMs: round(buildMs, 1),
         indexBytes: await diskBytes(buildDir),
         files: {
-          hnswBytes: await diskBytes(files.hnsw),
+          hnswBytes: await diskBytes(files.dense),
           chunksBytes: await diskBytes(files.chunks),
           bm25Bytes: await diskBytes(files.bm25),
         },

@@ -1,5 +1,6 @@
 import { SingleBar } from "cli-progress";
 import { createApp } from "../src/app.js";
+import { formatIngestReport, progressLine, throttleProgress } from "../src/ingest/summary.js";
 import { runCli } from "./cli.js";
 
 const usage = `usage: npm run ingest [-- --full] [-- --json]
@@ -24,7 +25,7 @@ await runCli(async ({ config, logger }) => {
     process.stderr.isTTY && !json
       ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true })
       : null;
-  let lastLogged = -1;
+  const logProgress = throttleProgress((p) => process.stderr.write(`${progressLine(p)}\n`));
   const summary = await app.ingest({
     full: args.includes("--full"),
     onProgress: ({ done, total }) => {
@@ -33,30 +34,15 @@ await runCli(async ({ config, logger }) => {
         if (done === 0) bar.start(total, 0);
         else bar.update(done);
         if (done === total) bar.stop();
-      } else if (
-        !json &&
-        done !== lastLogged &&
-        (done === total || done - lastLogged >= Math.max(1, total / 10))
-      ) {
-        lastLogged = done;
-        process.stderr.write(`embedded ${done}/${total} passages\n`);
-      }
+      } else if (!json) logProgress({ done, total });
     },
   });
   if (json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;
   }
-  const f = summary.files;
-  const c = summary.chunks;
   process.stdout.write(
-    [
-      `index ${summary.buildId} ready in ${config.indexDir}${summary.rebuildReason ? ` (full rebuild: ${summary.rebuildReason})` : ""}`,
-      `files:  ${f.added} added, ${f.changed} changed, ${f.unchanged} unchanged, ${f.removed} removed, ${f.skipped} skipped`,
-      `chunks: ${c.embedded} embedded, ${c.reused} reused, ${c.total} total (${app.embeddings.id})`,
-      `time:   ${summary.seconds.toFixed(2)} s`,
-      "",
-    ].join("\n"),
+    formatIngestReport(summary, { indexDir: config.indexDir, embedderId: app.embeddings.id }),
   );
   return 0;
 });

@@ -1,7 +1,7 @@
 import { HEADING_SEPARATOR } from "../src/chunk/chunker.js";
 import { UserError } from "../src/errors.js";
 import { readCurrentBuildId } from "../src/store/build.js";
-import { loadSearchIndex } from "../src/store/search-index.js";
+import { loadIndex } from "../src/store/load.js";
 import { runCli } from "./cli.js";
 
 await runCli(async ({ config }) => {
@@ -9,7 +9,7 @@ await runCli(async ({ config }) => {
   const buildId = await readCurrentBuildId(config.indexDir);
   if (!buildId)
     throw new UserError("index-missing", `no index at ${config.indexDir}: run "npm run ingest" first`);
-  const index = await loadSearchIndex(config.indexDir, buildId, config.retrieval.ef);
+  const index = await loadIndex(config.indexDir, buildId);
   if (json) {
     for (const c of index.chunks) {
       process.stdout.write(

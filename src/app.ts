@@ -8,11 +8,12 @@ import { type ChatModel, OllamaChat } from "./answer/ollama-chat.js";
 import type { Config } from "./config.js";
 import { createEmbeddings } from "./embed/index.js";
 import type { IndexEmbeddings } from "./embed/types.js";
-import { type IngestOptions, type IngestSummary, ingest } from "./ingest/pipeline.js";
+import { type IngestOptions, ingest } from "./ingest/pipeline.js";
+import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
 import type { Logger } from "./logger.js";
 import type { FetchLike } from "./ollama/client.js";
 import { readCurrentBuildId } from "./store/build.js";
-import { IndexHandle, summariseIndex } from "./store/search-index.js";
+import { IndexHandle, summariseIndex } from "./store/load.js";
 import { sharedTokenizer, type Tokenizer } from "./text/tokenizer.js";
 import type { IndexSummary, QuestionAnswerer } from "./types.js";
 
@@ -38,11 +39,7 @@ export interface AppDeps {
   fetch?: FetchLike;
 }
 
-export function formatIngestSummary(s: IngestSummary): string {
-  const f = s.files;
-  const c = s.chunks;
-  return `files ${f.added} added, ${f.changed} changed, ${f.unchanged} unchanged, ${f.removed} removed, ${f.skipped} skipped; passages ${c.embedded} embedded, ${c.reused} reused, ${c.total} total; ${s.seconds.toFixed(1)} s`;
-}
+export { formatIngestSummary };
 
 export function providerNames(config: Config): { embeddings: string; chat: string } {
   return {
@@ -69,7 +66,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })
       : null;
-  const index = new IndexHandle(config.indexDir, embeddings.id, config.retrieval.ef);
+  const index = new IndexHandle(config.indexDir, embeddings.id, { ef: config.retrieval.ef });
   const answerer = createAnswerer({
     index,
     embeddings,
@@ -86,24 +83,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       corpusDir: config.corpusDir,
       indexDir: config.indexDir,
       chunking: config.chunking,
-      ef: config.retrieval.ef,
       embeddings,
       tokenizer,
       logger,
       ...options,
     });
-
-  /** Progress as a line about every tenth of the way, for a Discord reply or a log. */
-  const progressLines = (onLine?: (line: string) => void) => {
-    let lastReported = -1;
-    return ({ done, total }: { done: number; total: number }) => {
-      if (!onLine || total === 0) return;
-      if (done === total || done - lastReported >= Math.max(1, Math.ceil(total / 10))) {
-        lastReported = done;
-        onLine(`embedding ${done}/${total} passages`);
-      }
-    };
-  };
 
   return {
     config,
@@ -119,7 +103,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       onProgress?.("reading the corpus");
       const summary = await runIngest({
         full: options?.full ?? false,
-        onProgress: progressLines(onProgress),
+        ...(onProgress ? { onProgress: throttleProgress((p) => onProgress(progressLine(p))) } : {}),
       });
       return formatIngestSummary(summary);
     },

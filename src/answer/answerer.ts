@@ -2,9 +2,9 @@ import { HEADING_SEPARATOR } from "../chunk/chunker.js";
 import type { IndexEmbeddings } from "../embed/types.js";
 import { isUserError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { IndexSource } from "../retrieve/ports.js";
 import { analyseQuestion, type QueryAnalysis, rewriteFollowUp } from "../retrieve/query.js";
 import { passageView, type Retrieval, retrieve } from "../retrieve/retrieve.js";
-import type { IndexHandle } from "../store/search-index.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { AskOptions, AskResult, Chunk, Citation, Language, QuestionAnswerer } from "../types.js";
 import { composeExtractive } from "./extractive.js";
@@ -33,7 +33,7 @@ const FALLBACK_NOTICE: Record<Language, (reason: string) => string> = {
 };
 
 export interface AnswererDeps {
-  index: IndexHandle;
+  index: IndexSource;
   embeddings: IndexEmbeddings;
   tokenizer: Tokenizer;
   /** null: the extractive answer, no model. */

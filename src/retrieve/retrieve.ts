@@ -1,8 +1,8 @@
 import { HEADING_SEPARATOR } from "../chunk/chunker.js";
 import type { IndexEmbeddings } from "../embed/types.js";
-import type { SearchIndex } from "../store/search-index.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk, RetrievedPassage } from "../types.js";
+import type { RetrievalIndex } from "./ports.js";
 import type { QueryAnalysis, QueryTerm, Side } from "./query.js";
 
 export interface RetrieveOptions {
@@ -98,10 +98,10 @@ function nearDuplicate(x: Set<string>, y: Set<string>): boolean {
 }
 
 /** Weight of a concept: the IDF of its rarest expression in the corpus (absent = as rare as can be). */
-function conceptWeight(index: SearchIndex, concept: QueryTerm): number {
-  const dfs = [...concept.alternatives, ...concept.parts].map((t) => index.bm25.documentFrequency(t));
+function conceptWeight(index: RetrievalIndex, concept: QueryTerm): number {
+  const dfs = [...concept.alternatives, ...concept.parts].map((t) => index.lexical.documentFrequency(t));
   const df = Math.max(...dfs.filter((d) => d > 0), 0);
-  const n = index.bm25.size || 1;
+  const n = index.lexical.size || 1;
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
@@ -157,7 +157,7 @@ function memo<T>(compute: (chunk: Chunk) => T): (chunk: Chunk) => T {
 export function assessEvidence(
   analysis: QueryAnalysis,
   top: ScoredChunk[],
-  index: SearchIndex,
+  index: RetrievalIndex,
   tokenizer: Tokenizer,
   view: (chunk: Chunk) => PassageView = (chunk) => viewOf(chunk, tokenizer),
 ): Evidence {
@@ -172,7 +172,7 @@ export function assessEvidence(
     if (side === "closed" || side === "both") sides.closed = true;
   }
   const unknownNames = analysis.concepts
-    .filter((c) => c.name && c.alternatives.every((a) => index.bm25.documentFrequency(a) === 0))
+    .filter((c) => c.name && c.alternatives.every((a) => index.lexical.documentFrequency(a) === 0))
     .map((c) => c.surface);
   return { coverage: share, bestPassageCoverage, missing, sides, unknownNames };
 }
@@ -184,7 +184,7 @@ export function assessEvidence(
  */
 export async function retrieve(
   analysis: QueryAnalysis,
-  index: SearchIndex,
+  index: RetrievalIndex,
   embeddings: IndexEmbeddings,
   tokenizer: Tokenizer,
   options: RetrieveOptions,
@@ -207,19 +207,19 @@ export async function retrieve(
   }
   const vectors = index.dense ? await embeddings.embedDocuments(queries.map((q) => q.dense)) : [];
 
-  const fused = new Map<number, number>();
+  const fused = new Map<string, number>();
   // The head of every single list is reranked too: a passage that one retriever ranks first can
   // sit deep in the fused order when the other retriever missed it.
-  const listHeads = new Set<number>();
+  const listHeads = new Set<string>();
   queries.forEach((q, qi) => {
-    const lists: Array<{ weight: number; hits: number[] }> = [
-      { weight: 1, hits: index.bm25.search(q.lexical, candidates).map((h) => h.index) },
+    const lists: Array<{ weight: number; hits: string[] }> = [
+      { weight: 1, hits: index.lexical.search(q.lexical, candidates).map((h) => h.id) },
     ];
     const vector = vectors[qi];
     if (index.dense && vector) {
       lists.push({
         weight: options.denseWeight ?? 1,
-        hits: index.dense.search(vector, candidates).map((h) => h.index),
+        hits: index.dense.search(vector, candidates).map((h) => h.id),
       });
     }
     for (const { weight, hits } of lists) {
@@ -234,25 +234,26 @@ export async function retrieve(
   // own: rank fusion rewards passages that are merely decent in both lists over one that is the
   // clear lexical match for every concept asked about.
   const weights = analysis.concepts.map((c) => conceptWeight(index, c));
-  const fusedOrder = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const order = (id: string) => index.passages.order(id);
+  const fusedOrder = [...fused.entries()].sort((a, b) => b[1] - a[1] || order(a[0]) - order(b[0]));
   const head = fusedOrder.filter(([docIndex], i) => i < RERANK_DEPTH || listHeads.has(docIndex));
   const inHead = new Set(head.map(([docIndex]) => docIndex));
   const best = head[0]?.[1] ?? 1;
   const reranked = head
     .map(([docIndex, score]) => {
-      const chunk = index.chunks[docIndex];
+      const chunk = index.passages.get(docIndex);
       const answered = chunk ? coverage(analysis, weights, [view(chunk)]).share : 0;
-      return [docIndex, score / best + RERANK_WEIGHT * answered] as [number, number];
+      return [docIndex, score / best + RERANK_WEIGHT * answered] as [string, number];
     })
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    .sort((a, b) => b[1] - a[1] || order(a[0]) - order(b[0]));
   const ordered = [...reranked, ...fusedOrder.filter(([docIndex]) => !inHead.has(docIndex))];
   const ranked: ScoredChunk[] = [];
   for (const [docIndex, score] of ordered) {
-    const chunk = index.chunks[docIndex];
+    const chunk = index.passages.get(docIndex);
     if (!chunk) continue;
     const grams = bigramsOf(chunk);
     if (ranked.some((r) => nearDuplicate(bigramsOf(r.chunk), grams))) continue;
-    ranked.push({ chunk, index: docIndex, score });
+    ranked.push({ chunk, index: order(docIndex), score });
     if (ranked.length >= Math.max(options.report ?? 10, options.k) + 10) break;
   }
 

@@ -3,10 +3,13 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import type { Chunk } from "../types.js";
 import type { Bm25Data } from "./bm25.js";
-import { saveHnsw } from "./hnsw.js";
+import type { DenseIndex } from "./dense/dense-index.js";
 
-/** Bump when the on-disk layout or the meaning of a stored field changes. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bump when the on-disk layout or the meaning of a stored field changes.
+ * 2: the dense index keeps its own label → chunk id list (dense/), and ef left the manifest.
+ */
+export const FORMAT_VERSION = 2;
 
 export interface FileEntry {
   sha256: string;
@@ -23,7 +26,6 @@ export interface Manifest {
   chunking: { size: number; overlap: number };
   /** Changes to cleaning, chunking or tokenising code that should force a rebuild. */
   pipelineVersion: string;
-  ef: number;
   files: Record<string, FileEntry>;
   chunkCount: number;
 }
@@ -42,7 +44,7 @@ export const buildFiles = (dir: string) => ({
   manifest: path.join(dir, "manifest.json"),
   chunks: path.join(dir, "chunks.json"),
   bm25: path.join(dir, "bm25.json"),
-  hnsw: path.join(dir, "hnsw"),
+  dense: path.join(dir, "dense"),
 });
 
 export async function readCurrentBuildId(indexDir: string): Promise<string | null> {
@@ -68,7 +70,8 @@ export function newBuildId(now = new Date()): string {
 export interface BuildContents {
   manifest: Manifest;
   chunks: Chunk[];
-  vectors: number[][];
+  /** null when there is nothing to search (an empty corpus). */
+  dense: DenseIndex | null;
   bm25: Bm25Data;
 }
 
@@ -83,8 +86,7 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   const tmp = path.join(dirs.builds, `.tmp-${buildId}`);
   await mkdir(tmp, { recursive: true });
   const files = buildFiles(tmp);
-  if (contents.vectors.length > 0)
-    await saveHnsw(files.hnsw, contents.vectors, contents.manifest.embedder.dimension);
+  if (contents.dense) await contents.dense.save(files.dense);
   await writeFile(files.chunks, JSON.stringify(contents.chunks));
   await writeFile(files.bm25, JSON.stringify(contents.bm25));
   // The manifest is written last: a build directory with a manifest is complete.
@@ -117,4 +119,15 @@ export async function pruneBuilds(indexDir: string, keep: string[]): Promise<str
     if (name.startsWith("CURRENT.tmp-")) await rm(path.join(indexDir, name), { force: true });
   }
   return removed;
+}
+
+/** The manifest of the build CURRENT names, or null when there is none or it cannot be read. */
+export async function readCurrentManifest(indexDir: string): Promise<Manifest | null> {
+  const id = await readCurrentBuildId(indexDir);
+  if (!id) return null;
+  try {
+    return await readManifest(indexDir, id);
+  } catch {
+    return null;
+  }
 }

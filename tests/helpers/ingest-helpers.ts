@@ -14,7 +14,7 @@ import type { IndexEmbeddings } from "../../src/embed/types.js";
 import { type IngestOptions, type IngestSummary, ingest } from "../../src/ingest/pipeline.js";
 import type { Logger } from "../../src/logger.js";
 import { readCurrentBuildId } from "../../src/store/build.js";
-import { loadSearchIndex } from "../../src/store/search-index.js";
+import { loadIndex } from "../../src/store/load.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -90,7 +90,6 @@ export function runIngest(
     corpusDir,
     indexDir,
     chunking: { size: 400, overlap: 80 },
-    ef: 64,
     embeddings: new BuiltinEmbeddings(sharedTokenizer()),
     tokenizer: sharedTokenizer(),
     logger: recordingLogger().logger,
@@ -110,7 +109,7 @@ export interface InspectLine {
 export async function inspectIndex(indexDir: string): Promise<InspectLine[]> {
   const buildId = await readCurrentBuildId(indexDir);
   if (!buildId) throw new Error(`no CURRENT in ${indexDir}`);
-  const index = await loadSearchIndex(indexDir, buildId, 64);
+  const index = await loadIndex(indexDir, buildId, { ef: 64 });
   return index.chunks.map((c) => ({
     id: c.id,
     source: c.source,

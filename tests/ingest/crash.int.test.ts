@@ -14,7 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuiltinEmbeddings } from "../../src/embed/builtin.js";
 import { layout, readCurrentBuildId, readManifest } from "../../src/store/build.js";
-import { IndexHandle, loadSearchIndex } from "../../src/store/search-index.js";
+import { IndexHandle, loadIndex } from "../../src/store/load.js";
 import { VectorCache } from "../../src/store/vector-cache.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 import {
@@ -160,12 +160,12 @@ async function expectLoadableIndex(
 ): Promise<void> {
   const id = await readCurrentBuildId(indexDir);
   expect(id).not.toBeNull();
-  const handle = new IndexHandle(indexDir, EMBEDDER_ID, 64);
+  const handle = new IndexHandle(indexDir, EMBEDDER_ID, { ef: 64 });
   const index = await handle.current();
   expect(index.buildId).toBe(id);
   expect(index.chunks).toHaveLength(index.manifest.chunkCount);
   expect(index.dense?.count).toBe(index.chunks.length);
-  expect(index.bm25.size).toBe(index.chunks.length);
+  expect(index.lexical.size).toBe(index.chunks.length);
   if (id === previous.buildId) {
     expect(index.chunks).toHaveLength(previous.chunks);
   } else {
@@ -187,7 +187,7 @@ async function expectNextIngestRecovers(indexDir: string): Promise<{ reused: num
   expect(summary.chunks.embedded).toBe(summary.chunks.total - cachedBefore);
   if (lockLeft) expect(log.warnings().some((w) => /taking over the lock/.test(w))).toBe(true);
   expect(existsSync(layout(indexDir).lock)).toBe(false);
-  const index = await loadSearchIndex(indexDir, summary.buildId, 64);
+  const index = await loadIndex(indexDir, summary.buildId, { ef: 64 });
   expect(index.chunks).toHaveLength(summary.chunks.total);
   expect(Object.keys((await readManifest(indexDir, summary.buildId)).files)).toHaveLength(5 + GENERATED);
   expect((await readdir(layout(indexDir).builds)).filter((n) => n.startsWith("."))).toEqual([]);

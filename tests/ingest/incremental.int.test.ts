@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddingText } from "../../src/chunk/chunker.js";
 import type { IngestSummary } from "../../src/ingest/pipeline.js";
 import { readCurrentBuildId, readManifest } from "../../src/store/build.js";
-import { loadSearchIndex } from "../../src/store/search-index.js";
+import { loadIndex } from "../../src/store/load.js";
 import type { Chunk } from "../../src/types.js";
 import { CountingEmbeddings, runIngest, syntheticArticle, tempDir } from "../helpers/ingest-helpers.js";
 
@@ -26,7 +26,7 @@ async function ingestCounting(full = false): Promise<IngestSummary> {
 async function currentChunks(): Promise<Chunk[]> {
   const id = await readCurrentBuildId(indexDir);
   if (!id) throw new Error("no index");
-  return (await loadSearchIndex(indexDir, id, 64)).chunks;
+  return [...(await loadIndex(indexDir, id, { ef: 64 })).chunks];
 }
 
 const bySource = (chunks: Chunk[], source: string) => chunks.filter((c) => c.source === source);
@@ -158,13 +158,13 @@ describe("incremental re-ingest", () => {
 
   it("stores vectors that match what the embedder returns for each passage", async () => {
     const id = await readCurrentBuildId(indexDir);
-    const index = await loadSearchIndex(indexDir, id ?? "", 64);
+    const index = await loadIndex(indexDir, id ?? "", { ef: 64 });
     expect(index.dense?.count).toBe(index.chunks.length);
     for (const [i, chunk] of index.chunks.entries()) {
       if (i % 5 !== 0) continue;
       const vector = await embedder.embedQuery(embeddingText(chunk));
       const [hit] = index.dense?.search(vector, 1) ?? [];
-      expect(hit?.index).toBe(i);
+      expect(hit?.id).toBe(chunk.id);
       expect(hit?.score).toBeCloseTo(1, 4);
     }
   });

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IngestSummary } from "../../src/ingest/pipeline.js";
-import { loadSearchIndex } from "../../src/store/search-index.js";
+import { loadIndex } from "../../src/store/load.js";
 import { recordingLogger, runIngest, syntheticArticle, tempDir } from "../helpers/ingest-helpers.js";
 
 let corpusDir = "";
@@ -41,7 +41,7 @@ describe("re-ingest of an unchanged corpus", () => {
     expect(again.chunks).toEqual({ embedded: 0, reused: first.chunks.total, total: first.chunks.total });
     expect(again.skipped).toEqual(first.skipped);
     expect(log.warnings().some((w) => w.includes("notes.pdf"))).toBe(true);
-    const index = await loadSearchIndex(indexDir, again.buildId, 64);
+    const index = await loadIndex(indexDir, again.buildId, { ef: 64 });
     expect(index.chunks).toHaveLength(first.chunks.total);
   });
 
@@ -49,7 +49,7 @@ describe("re-ingest of an unchanged corpus", () => {
     await write("article-1.txt.meta.yaml", "title: 一个新标题\n");
     const summary = await runIngest(corpusDir, indexDir);
     expect(summary.buildId).not.toBe(first.buildId);
-    const index = await loadSearchIndex(indexDir, summary.buildId, 64);
+    const index = await loadIndex(indexDir, summary.buildId, { ef: 64 });
     expect(
       index.chunks.filter((c) => c.source === "article-1.txt").every((c) => c.title === "一个新标题"),
     ).toBe(true);

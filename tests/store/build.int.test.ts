@@ -13,7 +13,7 @@ import { BuiltinEmbeddings } from "../../src/embed/builtin.js";
 import type { IndexEmbeddings } from "../../src/embed/types.js";
 import { UserError } from "../../src/errors.js";
 import { buildFiles, layout, readCurrentBuildId, readManifest } from "../../src/store/build.js";
-import { IndexHandle, loadSearchIndex, summariseIndex } from "../../src/store/search-index.js";
+import { IndexHandle, loadIndex, summariseIndex } from "../../src/store/load.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 import { CountingEmbeddings, runIngest, syntheticArticle, tempDir } from "../helpers/ingest-helpers.js";
 
@@ -70,7 +70,7 @@ describe("index builds", () => {
     const dirs = layout(indexDir);
     expect((await readFile(dirs.current, "utf8")).trim()).toBe(summary.buildId);
     const files = buildFiles(dirs.build(summary.buildId));
-    for (const f of [files.manifest, files.chunks, files.bm25, files.hnsw])
+    for (const f of [files.manifest, files.chunks, files.bm25, files.dense])
       expect(existsSync(f), f).toBe(true);
     const manifest = await readManifest(indexDir, summary.buildId);
     expect(manifest.buildId).toBe(summary.buildId);
@@ -99,18 +99,20 @@ describe("index builds", () => {
 
   it("stores passages, lexical postings and vectors that agree with one another", async () => {
     const summary = await runIngest(corpusDir, indexDir);
-    const index = await loadSearchIndex(indexDir, summary.buildId, 64);
+    const index = await loadIndex(indexDir, summary.buildId, { ef: 64 });
     expect(index.chunks).toHaveLength(summary.chunks.total);
-    expect(index.bm25.size).toBe(index.chunks.length);
+    expect(index.lexical.size).toBe(index.chunks.length);
     expect(index.dense?.count).toBe(index.chunks.length);
     const target = index.chunks.findIndex((c) => c.text.includes("联邦学习"));
     const tokenizer = sharedTokenizer();
     expect(target).toBeGreaterThanOrEqual(0);
-    expect(index.bm25.search(tokenizer.terms("医院之间的联邦学习"), 1)[0]?.index).toBe(target);
+    expect(index.lexical.search(tokenizer.terms("医院之间的联邦学习"), 1)[0]?.id).toBe(
+      index.chunks[target]?.id,
+    );
     const embedder = new BuiltinEmbeddings(tokenizer);
     const [hit] =
       index.dense?.search(await embedder.embedQuery(embeddingText(index.chunks[target]!)), 1) ?? [];
-    expect(hit?.index).toBe(target);
+    expect(hit?.id).toBe(index.chunks[target]?.id);
     expect(summariseIndex(index).sources.map((s) => [s.source, s.passages])).toEqual(
       ["a1.txt", "a2.txt", "a3.txt", "short-sections.md"].map((s) => [
         s,
@@ -138,7 +140,7 @@ describe("index builds", () => {
     expect(summary.rebuildReason).toMatch(/chunking/);
     expect(summary.chunks.embedded).toBe(summary.chunks.total);
     expect(counting.texts).toHaveLength(summary.chunks.total);
-    const index = await loadSearchIndex(indexDir, summary.buildId, 64);
+    const index = await loadIndex(indexDir, summary.buildId, { ef: 64 });
     for (const c of index.chunks) expect(c.end - c.start).toBeLessThanOrEqual(150);
     // Settled again: the next run with the same settings reuses everything.
     const again = await runIngest(corpusDir, indexDir, { chunking: { size: 150, overlap: 30 } });
@@ -180,14 +182,14 @@ describe("IndexHandle", () => {
   const builtinId = new BuiltinEmbeddings(sharedTokenizer()).id;
 
   it("says to run ingest when there is no index", async () => {
-    const err = await failure(new IndexHandle(indexDir, builtinId, 64).current());
+    const err = await failure(new IndexHandle(indexDir, builtinId, { ef: 64 }).current());
     expect(err.code).toBe("index-missing");
     expect(err.message).toContain("npm run ingest");
   });
 
   it("loads the current build, and the new one after an ingest swaps it in", async () => {
     const first = await runIngest(corpusDir, indexDir);
-    const handle = new IndexHandle(indexDir, builtinId, 64);
+    const handle = new IndexHandle(indexDir, builtinId, { ef: 64 });
     const loaded = await handle.current();
     expect(loaded.buildId).toBe(first.buildId);
     expect(await handle.current()).toBe(loaded);
@@ -200,7 +202,7 @@ describe("IndexHandle", () => {
 
   it("refuses an index built with another embedder, naming both", async () => {
     await runIngest(corpusDir, indexDir);
-    const err = await failure(new IndexHandle(indexDir, "ollama:bge-m3", 64).current());
+    const err = await failure(new IndexHandle(indexDir, "ollama:bge-m3", { ef: 64 }).current());
     expect(err.code).toBe("index-mismatch");
     expect(err.message).toContain(builtinId);
     expect(err.message).toContain("ollama:bge-m3");

@@ -1,0 +1,72 @@
+import type { ChunkingOptions } from "../chunk/chunker.js";
+import type { SkippedFile } from "../corpus/load.js";
+import {
+  FORMAT_VERSION,
+  type Manifest,
+  newBuildId,
+  PIPELINE_VERSION,
+  pruneBuilds,
+  writeBuild,
+} from "../store/build.js";
+import { writeBuildSource } from "../store/build-source.js";
+import type { VectorCache } from "../store/vector-cache.js";
+import type { Article, Chunk } from "../types.js";
+import type { SearchStructures } from "./build-index.js";
+
+export interface Publication {
+  articles: Article[];
+  chunks: Chunk[];
+  structures: SearchStructures;
+  embedder: { id: string; dimension: number };
+  chunking: ChunkingOptions;
+  now: Date;
+  /** The build CURRENT named before this one: kept, since a reader may still be opening it. */
+  previousBuildId: string | null;
+  /** Vector cache and the keys of this build's passages: other vectors may be dropped. */
+  cache: VectorCache;
+  keys: string[];
+  /** What the build was made from, recorded so that an unchanged corpus keeps it next time. */
+  fingerprint: string;
+  skipped: SkippedFile[];
+}
+
+function manifestFor(p: Publication): Manifest {
+  return {
+    formatVersion: FORMAT_VERSION,
+    buildId: newBuildId(p.now),
+    builtAt: p.now.toISOString(),
+    embedder: { ...p.embedder },
+    chunking: { ...p.chunking },
+    pipelineVersion: PIPELINE_VERSION,
+    files: Object.fromEntries(
+      p.articles.map((a) => [
+        a.source,
+        {
+          sha256: a.sha256,
+          title: a.meta.title,
+          ...(a.meta.url ? { url: a.meta.url } : {}),
+          chunkIds: p.chunks.filter((c) => c.source === a.source).map((c) => c.id),
+        },
+      ]),
+    ),
+    chunkCount: p.chunks.length,
+  };
+}
+
+/**
+ * Publish stage: write the build and swap it in atomically, prune builds no reader can need,
+ * compact the vector cache, and record what the build was made from. Returns the manifest.
+ */
+export async function publishBuild(indexDir: string, p: Publication): Promise<Manifest> {
+  const manifest = manifestFor(p);
+  const { bm25, dense } = p.structures;
+  await writeBuild(indexDir, { manifest, chunks: p.chunks, dense, bm25 });
+  await pruneBuilds(indexDir, [manifest.buildId, ...(p.previousBuildId ? [p.previousBuildId] : [])]);
+  await p.cache.compact(new Set(p.keys));
+  await writeBuildSource(indexDir, {
+    buildId: manifest.buildId,
+    fingerprint: p.fingerprint,
+    skipped: p.skipped,
+  });
+  return manifest;
+}

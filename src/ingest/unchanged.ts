@@ -1,0 +1,30 @@
+import type { Logger } from "../logger.js";
+import { readCurrentManifest } from "../store/build.js";
+import { readBuildSource } from "../store/build-source.js";
+import type { IngestSummary } from "./summary.js";
+
+/**
+ * The current build, summarised as a rebuild would report it, when it was made from exactly
+ * these files under these settings and code versions (at 100k passages a rebuild takes minutes).
+ * null when anything differs or the record is missing or names another build.
+ */
+export async function keptBuild(
+  indexDir: string,
+  fingerprint: string,
+  logger: Logger,
+): Promise<Omit<IngestSummary, "seconds"> | null> {
+  const source = await readBuildSource(indexDir);
+  if (!source || source.fingerprint !== fingerprint) return null;
+  const kept = await readCurrentManifest(indexDir);
+  if (!kept || kept.buildId !== source.buildId) return null;
+  for (const s of source.skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
+  const total = kept.chunkCount;
+  const unchanged = Object.keys(kept.files).length;
+  return {
+    buildId: kept.buildId,
+    files: { added: 0, changed: 0, unchanged, removed: 0, skipped: source.skipped.length },
+    chunks: { embedded: 0, reused: total, total },
+    rebuildReason: null,
+    skipped: source.skipped,
+  };
+}
