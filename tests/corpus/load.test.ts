@@ -1,8 +1,12 @@
-/** loadCorpus and parseArticle: walking, sidecars, duplicates and the reasons given for skips. */
+/**
+ * loadCorpus, listCorpusFiles and parseArticle: walking, the reader registry, sidecars,
+ * duplicates and the reasons given for skips.
+ */
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadCorpus, parseArticle, sha256 } from "../../src/corpus/load.js";
+import { listCorpusFiles, loadCorpus, parseArticle, sha256 } from "../../src/corpus/load.js";
+import { type DocumentReader, READERS, readerFor } from "../../src/corpus/readers.js";
 import { tempDir } from "../helpers/ingest-helpers.js";
 
 const BODY = "这是一篇用于测试的文章，正文足够长，可以形成一个段落。";
@@ -127,5 +131,63 @@ describe("loadCorpus", () => {
     const { articles, skipped } = await loadCorpus(dir);
     expect(skipped).toEqual([]);
     expect(articles.map((a) => a.source)).toEqual(["also-real/a.md"]);
+  });
+});
+
+describe("listCorpusFiles", () => {
+  it("lists what loading reads, sidecars included, hidden files and folders left out, in load order", async () => {
+    await put("b.md", `# 乙\n\n${BODY}`);
+    await put("a/z.txt", `甲\n\n${BODY}`);
+    await put("a/z.txt.meta.yml", "title: 边车\n");
+    await put("notes.pdf", "%PDF-1.4");
+    await put(".hidden.md", `# 隐藏\n\n${BODY}`);
+    await put(".git/config.md", `# 也隐藏\n\n${BODY}`);
+    const files = await listCorpusFiles(dir);
+    expect(files.map((f) => f.source)).toEqual(["a/z.txt", "a/z.txt.meta.yml", "b.md", "notes.pdf"]);
+    expect(files[0]?.path).toBe(path.join(dir, "a", "z.txt"));
+  });
+});
+
+describe("reader registry", () => {
+  /** A made-up format: a CSV of "heading,paragraph" rows, read into Markdown. */
+  const csvReader: DocumentReader = {
+    format: "markdown",
+    read: (bytes) =>
+      Buffer.from(bytes)
+        .toString("utf8")
+        .trim()
+        .split("\n")
+        .map((row) => {
+          const [heading, paragraph] = row.split(",");
+          return `## ${heading}\n\n${paragraph}`;
+        })
+        .join("\n\n"),
+  };
+
+  it("maps each builtin extension to a reader, case-insensitively", () => {
+    expect(Object.keys(READERS).sort()).toEqual([".htm", ".html", ".markdown", ".md", ".txt"]);
+    expect(readerFor("A.MD")?.format).toBe("markdown");
+    expect(readerFor("x.htm")?.format).toBe("html");
+    expect(readerFor("x.pdf")).toBeUndefined();
+    expect(readerFor("x.constructor")).toBeUndefined();
+  });
+
+  it("skips a file of an unknown extension with a reason naming the expected ones", async () => {
+    await put("a.md", `# 甲\n\n${BODY}`);
+    await put("table.csv", `背景,${BODY}`);
+    const { articles, skipped } = await loadCorpus(dir);
+    expect(articles.map((a) => a.source)).toEqual(["a.md"]);
+    expect(skipped).toEqual([
+      { source: "table.csv", reason: "unsupported file type (expected .md .markdown .txt .html .htm)" },
+    ]);
+  });
+
+  it("reads a new format once it is registered: one entry, one reader", async () => {
+    await put("table.csv", `背景,${BODY}\n影响,${BODY}影响`);
+    const { articles, skipped } = await loadCorpus(dir, { ...READERS, ".csv": csvReader });
+    expect(skipped).toEqual([]);
+    expect(articles).toHaveLength(1);
+    expect(articles[0]).toMatchObject({ source: "table.csv", format: "markdown" });
+    expect(articles[0]?.body).toContain("## 影响");
   });
 });

@@ -56,6 +56,14 @@ describe("re-ingest of an unchanged corpus", () => {
     first = summary;
   });
 
+  it("keeps the build when only hidden files change: loading never reads them", async () => {
+    await write(".notes.md", "# 草稿\n\n不应进入索引的笔记。\n");
+    await mkdir(path.join(corpusDir, ".cache"));
+    await write(".cache/state.txt", "anything");
+    const again = await runIngest(corpusDir, indexDir);
+    expect(again.buildId).toBe(first.buildId);
+  });
+
   it("rebuilds when a file in a subdirectory changes or is added", async () => {
     await write("more/article-2.md", `${syntheticArticle(2)}\n\n补充的一段文字，讨论开源模型的社区。\n`);
     const changed = await runIngest(corpusDir, indexDir);

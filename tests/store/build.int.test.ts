@@ -76,6 +76,8 @@ describe("index builds", () => {
     expect(manifest.buildId).toBe(summary.buildId);
     expect(manifest.embedder).toEqual({ id: new BuiltinEmbeddings(sharedTokenizer()).id, dimension: 512 });
     expect(manifest.chunking).toEqual({ size: 400, overlap: 80 });
+    // HNSW's ef is a search-time setting: changing it must not make a build out of date.
+    expect(manifest).not.toHaveProperty("ef");
     expect(Object.keys(manifest.files).sort()).toEqual(["a1.txt", "a2.txt", "a3.txt", "short-sections.md"]);
     expect(existsSync(dirs.lock)).toBe(false);
     expect((await readdir(dirs.builds)).filter((n) => n.startsWith("."))).toEqual([]);
