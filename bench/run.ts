@@ -14,7 +14,8 @@ import { BuiltinEmbeddings } from "../src/embed/builtin.js";
 import { OllamaEmbeddings } from "../src/embed/ollama-embeddings.js";
 import type { IndexEmbeddings } from "../src/embed/types.js";
 import { type EvalQuestion, firstRelevantRank, parseQuestions } from "../src/eval/metrics.js";
-import { type IngestSummary, ingest, lexicalText } from "../src/ingest/pipeline.js";
+import { lexicalText } from "../src/ingest/build-index.js";
+import { type IngestSummary, ingest } from "../src/ingest/pipeline.js";
 import { silentLogger } from "../src/logger.js";
 import { analyseQuestion } from "../src/retrieve/query.js";
 import { retrieve } from "../src/retrieve/retrieve.js";
@@ -248,7 +249,6 @@ async function ollamaPath(
     batchSize: number;
     concurrency: number;
     latencyMs: number;
-    ef: number;
     chunking: { size: number; overlap: number };
     model: string;
   },
@@ -498,7 +498,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       batchSize: config.ollama.embedBatchSize,
       concurrency: config.ollama.embedConcurrency,
       latencyMs: options.ollamaLatencyMs ?? 50,
-      ef,
       chunking,
       model: config.ollama.embedModel,
     });

@@ -15,7 +15,6 @@ import { readCorpus } from "./read.js";
 import type { IngestProgress, IngestSummary } from "./summary.js";
 import { keptBuild } from "./unchanged.js";
 
-export { lexicalText } from "./build-index.js";
 export type { IngestSummary } from "./summary.js";
 
 export interface IngestOptions {
