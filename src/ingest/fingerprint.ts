@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { ChunkingOptions } from "../chunk/chunker.js";
 import type { CorpusFile } from "../corpus/load.js";
+import type { ReaderRegistry } from "../corpus/readers.js";
+import { FORMAT_VERSION, PIPELINE_VERSION } from "../store/build.js";
 
 /** Several reads in flight: one at a time, thousands of small files wait mostly on round trips. */
 const READS_IN_FLIGHT = 16;
@@ -26,4 +29,18 @@ export async function corpusFingerprint(files: CorpusFile[], settings: unknown):
     hash.update(`${file.source}\0${digests[i]}\n`);
   });
   return hash.digest("hex");
+}
+
+/**
+ * Everything besides the files that decides what a build holds: the embedder, the chunking, the
+ * formats that can be read (a new reader makes skipped files loadable) and the code versions.
+ */
+export function buildSettings(embedderId: string, chunking: ChunkingOptions, readers: ReaderRegistry) {
+  return {
+    embedder: embedderId,
+    chunking,
+    formats: Object.keys(readers).sort(),
+    formatVersion: FORMAT_VERSION,
+    pipelineVersion: PIPELINE_VERSION,
+  };
 }

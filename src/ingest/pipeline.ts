@@ -2,13 +2,13 @@ import { mkdir } from "node:fs/promises";
 import { type ChunkingOptions, chunkArticle } from "../chunk/chunker.js";
 import { READERS, type ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
-import { FORMAT_VERSION, layout, PIPELINE_VERSION, readCurrentManifest } from "../store/build.js";
-import { acquireIngestLock } from "../store/lock.js";
+import { layout, readCurrentManifest } from "../store/build.js";
+import { withIngestLock } from "../store/lock.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import { buildSearchStructures } from "./build-index.js";
 import { compareFiles, rebuildReason } from "./changes.js";
 import { type CheckedEmbeddings, embedChunks } from "./embed.js";
-import { corpusFingerprint } from "./fingerprint.js";
+import { buildSettings, corpusFingerprint } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
 import { publishBuild } from "./publish.js";
 import { readCorpus } from "./read.js";
@@ -34,27 +34,24 @@ export interface IngestOptions {
   now?: () => Date;
 }
 
-/** Corpus → a new index build, stage by stage; an unchanged corpus keeps the current build. */
+/**
+ * Corpus → a new index build: read → parse and clean → chunk → embed (vector cache) → index →
+ * publish. An unchanged corpus (same files, settings and code versions) keeps the current build.
+ */
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { indexDir, embeddings, logger, chunking } = options;
   const readers = options.readers ?? READERS;
   const full = options.full ?? false;
+  const seconds = () => (performance.now() - started) / 1000;
   await mkdir(indexDir, { recursive: true });
-  const release = await acquireIngestLock(layout(indexDir).lock, (pid) =>
-    logger.warn({ pid }, "taking over the lock of an ingest that is no longer running"),
-  );
-  try {
+  const onStaleLock = (pid: number) =>
+    logger.warn({ pid }, "taking over the lock of an ingest that is no longer running");
+  return withIngestLock(layout(indexDir).lock, onStaleLock, async () => {
     const corpus = await readCorpus(options.corpusDir);
-    const fingerprint = await corpusFingerprint(corpus, {
-      embedder: embeddings.id,
-      chunking,
-      formats: Object.keys(readers).sort(),
-      formatVersion: FORMAT_VERSION,
-      pipelineVersion: PIPELINE_VERSION,
-    });
+    const fingerprint = await corpusFingerprint(corpus, buildSettings(embeddings.id, chunking, readers));
     const kept = full ? null : await keptBuild(indexDir, fingerprint, logger);
-    if (kept) return { ...kept, seconds: (performance.now() - started) / 1000 };
+    if (kept) return { ...kept, seconds: seconds() };
 
     const { articles, skipped } = await parseCorpus(corpus, readers, logger);
     const previous = await readCurrentManifest(indexDir);
@@ -74,28 +71,23 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       articles,
       chunks,
       structures,
-      embedder: { id: embeddings.id, dimension: embedded.dimension },
       chunking,
+      fingerprint,
+      skipped,
+      embedder: { id: embeddings.id, dimension: embedded.dimension },
       now: options.now?.() ?? new Date(),
       previousBuildId: previous?.buildId ?? null,
       cache: embedded.cache,
       keys: embedded.keys,
-      fingerprint,
-      skipped,
     });
+    const reused = chunks.length - embedded.embedded;
     return {
       buildId: manifest.buildId,
       files: compareFiles(articles, skipped.length, previous),
-      chunks: {
-        embedded: embedded.embedded,
-        reused: chunks.length - embedded.embedded,
-        total: chunks.length,
-      },
+      chunks: { embedded: embedded.embedded, reused, total: chunks.length },
       rebuildReason: why,
       skipped,
-      seconds: (performance.now() - started) / 1000,
+      seconds: seconds(),
     };
-  } finally {
-    await release();
-  }
+  });
 }

@@ -69,3 +69,17 @@ async function isRecent(file: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Run `work` holding the ingest lock, releasing it however `work` ends. */
+export async function withIngestLock<T>(
+  file: string,
+  onStale: (pid: number) => void,
+  work: () => Promise<T>,
+): Promise<T> {
+  const release = await acquireIngestLock(file, onStale);
+  try {
+    return await work();
+  } finally {
+    await release();
+  }
+}
