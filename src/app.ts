@@ -11,7 +11,10 @@ import type { IndexEmbeddings } from "./embed/types.js";
 import { type IngestOptions, type IngestSummary, ingest } from "./ingest/pipeline.js";
 import type { Logger } from "./logger.js";
 import type { FetchLike } from "./ollama/client.js";
+import type { IndexSource } from "./retrieve/ports.js";
+import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
 import { readCurrentBuildId } from "./store/build.js";
+import { retrievalSource } from "./store/retrieval-adapter.js";
 import { IndexHandle, summariseIndex } from "./store/search-index.js";
 import { sharedTokenizer, type Tokenizer } from "./text/tokenizer.js";
 import type { IndexSummary, QuestionAnswerer } from "./types.js";
@@ -22,6 +25,10 @@ export interface App {
   embeddings: IndexEmbeddings;
   tokenizer: Tokenizer;
   index: IndexHandle;
+  /** The current index as retrieval sees it (ports.ts). */
+  retrievalIndex: IndexSource;
+  /** The reranker RERANKER chose; null: the fused order. */
+  reranker: Reranker | null;
   describeIndex(): Promise<IndexSummary>;
   /** Ingest the corpus with this app's settings and embedder. */
   ingest(options?: Pick<IngestOptions, "full" | "onProgress">): Promise<IngestSummary>;
@@ -70,13 +77,16 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         })
       : null;
   const index = new IndexHandle(config.indexDir, embeddings.id, config.retrieval.ef);
+  const retrievalIndex = retrievalSource(index);
+  const reranker = createReranker(config.retrieval, { tokenizer });
   const answerer = createAnswerer({
-    index,
+    index: retrievalIndex,
     embeddings,
     tokenizer,
+    reranker,
+    retrieval: config.retrieval,
     chat,
     logger,
-    k: config.retrieval.k,
     numCtx: config.ollama.numCtx,
     providers: providerNames(config),
   });
@@ -111,6 +121,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     embeddings,
     tokenizer,
     index,
+    retrievalIndex,
+    reranker,
     async describeIndex() {
       return summariseIndex(await index.current());
     },
