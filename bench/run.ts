@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { Document } from "@langchain/core/documents";
-import { loadConfig } from "../src/config.js";
+import { loadConfig, RETRIEVAL_DEFAULTS } from "../src/config.js";
 import { BuiltinEmbeddings } from "../src/embed/builtin.js";
 import { OllamaEmbeddings } from "../src/embed/ollama-embeddings.js";
 import type { IndexEmbeddings } from "../src/embed/types.js";
@@ -18,9 +18,11 @@ import { type EvalQuestion, firstRelevantRank, parseQuestions } from "../src/eva
 import { type IngestSummary, ingest, lexicalText } from "../src/ingest/pipeline.js";
 import { silentLogger } from "../src/logger.js";
 import { analyseQuestion } from "../src/retrieve/query.js";
+import { createReranker } from "../src/retrieve/rerankers/index.js";
 import { retrieve } from "../src/retrieve/retrieve.js";
 import { buildFiles, layout } from "../src/store/build.js";
 import { saveHnsw } from "../src/store/hnsw.js";
+import { toRetrievalIndex } from "../src/store/retrieval-adapter.js";
 import { loadSearchIndex, type SearchIndex } from "../src/store/search-index.js";
 import { sharedTokenizer, type Tokenizer } from "../src/text/tokenizer.js";
 import { FakeOllama } from "../tests/fakes/ollama-server.js";
@@ -132,8 +134,13 @@ async function diskBytes(target: string): Promise<number> {
   return total;
 }
 
-/** The answerer's weighting of the dense list for this embedder (src/answer/answerer.ts). */
-const denseWeightFor = (embeddings: IndexEmbeddings) => (embeddings.id.startsWith("builtin:") ? 0.5 : 1);
+/** retrieve()'s dependencies as the answerer has them with default settings. */
+const retrieveDeps = (embeddings: IndexEmbeddings, tokenizer: Tokenizer) => ({
+  embeddings,
+  tokenizer,
+  reranker: createReranker(RETRIEVAL_DEFAULTS, { tokenizer }),
+  settings: RETRIEVAL_DEFAULTS,
+});
 
 async function timeSeries<T>(
   items: T[],
@@ -187,6 +194,8 @@ async function realCorpusRecall(
     logger: silentLogger,
   });
   const index = await loadSearchIndex(indexDir, summary.buildId, ef);
+  const ports = toRetrievalIndex(index);
+  const deps = retrieveDeps(embeddings, tokenizer);
   const answerable = questions.filter((q) => q.answerable);
   const hit = (texts: string[], q: EvalQuestion) => {
     const rank = firstRelevantRank(texts, q.evidence);
@@ -217,10 +226,7 @@ async function realCorpusRecall(
         q,
       ),
     );
-    const r = await retrieve(analysis, index, embeddings, tokenizer, {
-      k,
-      denseWeight: denseWeightFor(embeddings),
-    });
+    const r = await retrieve(analysis, ports, deps, { k });
     hybrid.push(
       hit(
         r.ranked.slice(0, 5).map((s) => s.chunk.text),
@@ -378,6 +384,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const loadBlockMs = loadProbe.stop();
     const dense = index.dense;
     if (!dense) throw new Error("the benchmark index has no dense graph");
+    const ports = toRetrievalIndex(index);
+    const deps = retrieveDeps(embeddings, tokenizer);
 
     // The stored vectors (hnswlib keeps them normalised), for the exact scan and the rebuild.
     const dimension = index.manifest.embedder.dimension;
@@ -404,10 +412,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     const warm = questions.slice(0, 20);
     for (const q of warm) {
-      await retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
-        k,
-        denseWeight: denseWeightFor(embeddings),
-      });
+      await retrieve(analyseQuestion(q, tokenizer), ports, deps, { k });
     }
     log(`queries: ${questions.length} questions`);
     const vectors: number[][] = [];
@@ -421,10 +426,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     const bm25Samples = await timeSeries(questions, (q) => index.bm25.search(tokenizer.terms(q), 10));
     const hybridSamples = await timeSeries(questions, (q) =>
-      retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
-        k,
-        denseWeight: denseWeightFor(embeddings),
-      }),
+      retrieve(analyseQuestion(q, tokenizer), ports, deps, { k }),
     );
     const maxEventLoopBlockMs = queryProbe.stop();
 
