@@ -40,14 +40,16 @@ async function section(name: string, corpusDir: string, indexDir: string): Promi
   const app = await createApp(config, { logger: silentLogger });
   await app.ingest();
   const index = await app.index.current();
-  const denseWeight = app.embeddings.id.startsWith("builtin:") ? 0.5 : 1;
+  const deps = {
+    embeddings: app.embeddings,
+    tokenizer: app.tokenizer,
+    reranker: app.reranker,
+    settings: config.retrieval,
+  };
   const lines: string[] = [];
   for (const q of questions) {
     const analysis = analyseQuestion(q.question, app.tokenizer);
-    const r = await retrieve(analysis, index, app.embeddings, app.tokenizer, {
-      k: config.retrieval.k,
-      denseWeight,
-    });
+    const r = await retrieve(analysis, index, deps, { k: config.retrieval.k });
     const answer = await app.answerer.ask(q.question);
     lines.push(
       JSON.stringify({

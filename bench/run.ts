@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
 import { Document } from "@langchain/core/documents";
-import { loadConfig } from "../src/config.js";
+import { loadConfig, RETRIEVAL_DEFAULTS } from "../src/config.js";
 import { BuiltinEmbeddings } from "../src/embed/builtin.js";
 import { OllamaEmbeddings } from "../src/embed/ollama-embeddings.js";
 import type { IndexEmbeddings } from "../src/embed/types.js";
@@ -18,6 +18,7 @@ import { lexicalText } from "../src/ingest/build-index.js";
 import { type IngestSummary, ingest } from "../src/ingest/pipeline.js";
 import { silentLogger } from "../src/logger.js";
 import { analyseQuestion } from "../src/retrieve/query.js";
+import { createReranker } from "../src/retrieve/rerankers/index.js";
 import { retrieve } from "../src/retrieve/retrieve.js";
 import { buildFiles, layout } from "../src/store/build.js";
 import { createDenseIndex } from "../src/store/dense/factory.js";
@@ -133,8 +134,13 @@ async function diskBytes(target: string): Promise<number> {
   return total;
 }
 
-/** The answerer's weighting of the dense list for this embedder (src/answer/answerer.ts). */
-const denseWeightFor = (embeddings: IndexEmbeddings) => (embeddings.id.startsWith("builtin:") ? 0.5 : 1);
+/** retrieve()'s dependencies as the answerer has them with default settings. */
+const retrieveDeps = (embeddings: IndexEmbeddings, tokenizer: Tokenizer) => ({
+  embeddings,
+  tokenizer,
+  reranker: createReranker(RETRIEVAL_DEFAULTS, { tokenizer }),
+  settings: RETRIEVAL_DEFAULTS,
+});
 
 async function timeSeries<T>(
   items: T[],
@@ -187,6 +193,8 @@ async function realCorpusRecall(
     logger: silentLogger,
   });
   const index = await loadIndex(indexDir, summary.buildId, { ef });
+  const ports = index;
+  const deps = retrieveDeps(embeddings, tokenizer);
   const answerable = questions.filter((q) => q.answerable);
   const hit = (texts: string[], q: EvalQuestion) => {
     const rank = firstRelevantRank(texts, q.evidence);
@@ -217,10 +225,7 @@ async function realCorpusRecall(
         q,
       ),
     );
-    const r = await retrieve(analysis, index, embeddings, tokenizer, {
-      k,
-      denseWeight: denseWeightFor(embeddings),
-    });
+    const r = await retrieve(analysis, ports, deps, { k });
     hybrid.push(
       hit(
         r.ranked.slice(0, 5).map((s) => s.chunk.text),
@@ -376,6 +381,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const dense = index.dense;
     const graph = dense instanceof HnswDenseIndex ? dense.native : null;
     if (!dense || !graph) throw new Error("the benchmark index has no HNSW graph");
+    const ports = index;
+    const deps = retrieveDeps(embeddings, tokenizer);
 
     // The stored vectors (hnswlib keeps them normalised), for the exact scan and the rebuild.
     // Graph labels are positions in the chunk list, as are the exact scan's results.
@@ -408,10 +415,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     const warm = questions.slice(0, 20);
     for (const q of warm) {
-      await retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
-        k,
-        denseWeight: denseWeightFor(embeddings),
-      });
+      await retrieve(analyseQuestion(q, tokenizer), ports, deps, { k });
     }
     log(`queries: ${questions.length} questions`);
     const vectors: number[][] = [];
@@ -425,10 +429,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     const bm25Samples = await timeSeries(questions, (q) => index.lexical.search(tokenizer.terms(q), 10));
     const hybridSamples = await timeSeries(questions, (q) =>
-      retrieve(analyseQuestion(q, tokenizer), index, embeddings, tokenizer, {
-        k,
-        denseWeight: denseWeightFor(embeddings),
-      }),
+      retrieve(analyseQuestion(q, tokenizer), ports, deps, { k }),
     );
     const maxEventLoopBlockMs = queryProbe.stop();
 

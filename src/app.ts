@@ -12,6 +12,7 @@ import { type IngestOptions, ingest } from "./ingest/pipeline.js";
 import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
 import type { Logger } from "./logger.js";
 import type { FetchLike } from "./ollama/client.js";
+import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
 import { readCurrentBuildId } from "./store/build.js";
 import { IndexHandle, summariseIndex } from "./store/load.js";
 import { sharedTokenizer, type Tokenizer } from "./text/tokenizer.js";
@@ -23,6 +24,8 @@ export interface App {
   embeddings: IndexEmbeddings;
   tokenizer: Tokenizer;
   index: IndexHandle;
+  /** The reranker RERANKER chose; null: the fused order. */
+  reranker: Reranker | null;
   describeIndex(): Promise<IndexSummary>;
   /** Ingest the corpus with this app's settings and embedder. */
   ingest(options?: Pick<IngestOptions, "full" | "onProgress">): Promise<IngestSummary>;
@@ -67,13 +70,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         })
       : null;
   const index = new IndexHandle(config.indexDir, embeddings.id, { ef: config.retrieval.ef });
+  const reranker = createReranker(config.retrieval, { tokenizer });
   const answerer = createAnswerer({
     index,
     embeddings,
     tokenizer,
+    reranker,
+    retrieval: config.retrieval,
     chat,
     logger,
-    k: config.retrieval.k,
     numCtx: config.ollama.numCtx,
     providers: providerNames(config),
   });
@@ -95,6 +100,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     embeddings,
     tokenizer,
     index,
+    reranker,
     async describeIndex() {
       return summariseIndex(await index.current());
     },

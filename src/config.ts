@@ -12,6 +12,64 @@ export const DISCORD_DEFAULT_API = "https://discord.com/api";
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Rerankers a user can choose with RERANKER; src/retrieve/rerankers/index.ts builds each. */
+export const RERANKER_NAMES = ["coverage", "none"] as const;
+export type RerankerName = (typeof RERANKER_NAMES)[number];
+
+/**
+ * Retrieval's tunables. The defaults were calibrated together on eval/questions.jsonl and
+ * eval/heldout.jsonl; only the ones a user would plausibly change have an environment setting.
+ */
+export interface RetrievalSettings {
+  /** Passages handed to the answer step (RETRIEVAL_K). */
+  k: number;
+  /** HNSW search breadth (HNSW_EF). */
+  ef: number;
+  /** How many of each ranked list (lexical, dense, per sub-query) take part in the fusion (RETRIEVAL_CANDIDATES). */
+  candidates: number;
+  /** Reciprocal-rank constant: a list's rank r counts weight / (rrfC + r). 60 is the value of Cormack et al. */
+  rrfC: number;
+  /**
+   * Weight of the dense list in the fusion (lexical counts 1). The builtin embedder is itself a
+   * bag of words, a weaker second opinion than BM25 on the same words; a real multilingual model
+   * sees meaning BM25 cannot, and earns an equal vote. See denseWeightFor.
+   */
+  denseWeight: { builtin: number; model: number };
+  /** The fused list's head that the reranker reorders. */
+  rerankDepth: number;
+  /** The top of every single list is reranked too, however deep it sits in the fused order. */
+  listHead: number;
+  /** Which reranker reorders the head (RERANKER); "none" keeps the fused order. */
+  reranker: RerankerName;
+  /** Coverage reranker: weight of the share of the question a passage answers, against its normalised fused score. */
+  rerankWeight: number;
+  /** Passages whose character-bigram Jaccard similarity reaches this are one passage (reprints, overlaps). */
+  nearDuplicateJaccard: number;
+  /** Comparison: a passage speaks for a side on the aspect asked about when it expresses this share of the question. */
+  sideAspectShare: number;
+  /**
+   * Refusal: below this share of the question's (IDF-weighted) concepts expressed by one single
+   * passage among the best three, the articles are taken not to cover the question
+   * (REFUSAL_MIN_COVERAGE; see src/answer/refusal.ts for the calibration).
+   */
+  refusalMinCoverage: number;
+}
+
+export const RETRIEVAL_DEFAULTS: RetrievalSettings = {
+  k: 5,
+  ef: 128,
+  candidates: 50,
+  rrfC: 60,
+  denseWeight: { builtin: 0.5, model: 1 },
+  rerankDepth: 20,
+  listHead: 10,
+  reranker: "coverage",
+  rerankWeight: 0.6,
+  nearDuplicateJaccard: 0.8,
+  sideAspectShare: 0.5,
+  refusalMinCoverage: 0.4,
+};
+
 const schema = z.object({
   CORPUS_DIR: z.string().min(1).default("corpus"),
   INDEX_DIR: z.string().min(1).default("data/index"),
@@ -26,8 +84,11 @@ const schema = z.object({
   OLLAMA_EMBED_CONCURRENCY: intFrom(1, 16).default(2),
   CHUNK_SIZE: intFrom(100, 4000).default(400),
   CHUNK_OVERLAP: intFrom(0, 2000).default(80),
-  RETRIEVAL_K: intFrom(1, 20).default(5),
-  HNSW_EF: intFrom(10, 2000).default(128),
+  RETRIEVAL_K: intFrom(1, 20).default(RETRIEVAL_DEFAULTS.k),
+  HNSW_EF: intFrom(10, 2000).default(RETRIEVAL_DEFAULTS.ef),
+  RETRIEVAL_CANDIDATES: intFrom(5, 1000).default(RETRIEVAL_DEFAULTS.candidates),
+  RERANKER: z.enum(RERANKER_NAMES).default(RETRIEVAL_DEFAULTS.reranker),
+  REFUSAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(RETRIEVAL_DEFAULTS.refusalMinCoverage),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_CLIENT_ID: z
@@ -66,7 +127,7 @@ export interface Config {
     embedConcurrency: number;
   };
   chunking: { size: number; overlap: number };
-  retrieval: { k: number; ef: number };
+  retrieval: RetrievalSettings;
   logLevel: RawSettings["LOG_LEVEL"];
   discord: {
     token: string | undefined;
@@ -155,7 +216,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       embedConcurrency: s.OLLAMA_EMBED_CONCURRENCY,
     },
     chunking: { size: s.CHUNK_SIZE, overlap: s.CHUNK_OVERLAP },
-    retrieval: { k: s.RETRIEVAL_K, ef: s.HNSW_EF },
+    retrieval: {
+      ...RETRIEVAL_DEFAULTS,
+      k: s.RETRIEVAL_K,
+      ef: s.HNSW_EF,
+      candidates: s.RETRIEVAL_CANDIDATES,
+      reranker: s.RERANKER,
+      refusalMinCoverage: s.REFUSAL_MIN_COVERAGE,
+    },
     logLevel: s.LOG_LEVEL,
     discord: {
       token: s.DISCORD_TOKEN,

@@ -5,6 +5,7 @@ import {
   ConfigError,
   loadConfig,
   normaliseOllamaHost,
+  RETRIEVAL_DEFAULTS,
   requireDiscordSettings,
   SETTING_NAMES,
 } from "../src/config.js";
@@ -39,6 +40,37 @@ describe("config", () => {
 
   it("treats blank values as unset, so a copied .env.example works", () => {
     expect(load({ DISCORD_TOKEN: "", OLLAMA_HOST: "", RETRIEVAL_K: "" }).retrieval.k).toBe(5);
+  });
+
+  it("keeps retrieval's calibrated defaults and reads the few tunables a user may change", () => {
+    expect(load({}).retrieval).toEqual(RETRIEVAL_DEFAULTS);
+    expect(RETRIEVAL_DEFAULTS).toMatchObject({
+      candidates: 50,
+      rrfC: 60,
+      rerankDepth: 20,
+      listHead: 10,
+      rerankWeight: 0.6,
+      denseWeight: { builtin: 0.5, model: 1 },
+      refusalMinCoverage: 0.4,
+      nearDuplicateJaccard: 0.8,
+      sideAspectShare: 0.5,
+      reranker: "coverage",
+    });
+    const tuned = load({
+      RETRIEVAL_CANDIDATES: "80",
+      RERANKER: "none",
+      REFUSAL_MIN_COVERAGE: "0.5",
+    }).retrieval;
+    expect(tuned).toMatchObject({ candidates: 80, reranker: "none", refusalMinCoverage: 0.5 });
+    let error: unknown;
+    try {
+      load({ RERANKER: "cohere", REFUSAL_MIN_COVERAGE: "2" });
+    } catch (err) {
+      error = err;
+    }
+    const problems = (error as ConfigError).problems.join("\n");
+    expect(problems).toMatch(/RERANKER/);
+    expect(problems).toMatch(/REFUSAL_MIN_COVERAGE/);
   });
 
   it("reads OLLAMA_HOST the way Ollama's own CLI does", () => {

@@ -1,6 +1,10 @@
-import type { QueryAnalysis, QueryTerm, Side } from "../retrieve/query.js";
-import { passageSide, type ScoredChunk } from "../retrieve/retrieve.js";
+import { passageSide, type ScoredPassage } from "../retrieve/passages.js";
+import type { QueryAnalysis, Side } from "../retrieve/query.js";
+import { expressesConcept, type MatchableText } from "../text/concepts.js";
+import { LEXICON, sideWordPattern } from "../text/lexicon.js";
+import { foldText } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
+import { charBigrams, jaccard } from "../text/similarity.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk, Language } from "../types.js";
 
@@ -20,7 +24,6 @@ interface Candidate {
   score: number;
 }
 
-const CJK = /[\u3400-\u9fff]/;
 const MAX_CHARS = 520;
 const CONCLUSION = /(取决于|权衡|各有|平衡|综合|总的来说|总之|应根据|根据具体|需要考虑|混合模式)/;
 /** Sentences scoring below this share of the best one are filler next to it. */
@@ -31,25 +34,25 @@ const LABELS: Record<
   { open: string; closed: string; takeaway: string; none: (side: string) => string; preface: string }
 > = {
   zh: {
-    open: "开源",
-    closed: "闭源",
+    open: LEXICON.sides.open.labels.zh,
+    closed: LEXICON.sides.closed.labels.zh,
     takeaway: "总结",
     none: (side) => `文章没有谈到${side}在这方面的情况。`,
     preface: "",
   },
   en: {
-    open: "Open source",
-    closed: "Closed source",
+    open: LEXICON.sides.open.labels.en,
+    closed: LEXICON.sides.closed.labels.en,
     takeaway: "Takeaway",
     none: (side) => `The articles say nothing about ${side.toLowerCase()} models on this point.`,
     preface: "From the articles (quoted in Chinese):",
   },
 };
 
-function expressed(concept: QueryTerm, text: string, terms: Set<string>): boolean {
-  const has = (t: string) => terms.has(t) || (CJK.test(t) && text.includes(t));
-  return concept.alternatives.some(has) || (concept.parts.length >= 2 && concept.parts.every(has));
-}
+const OPEN = LEXICON.sides.open.word;
+const CLOSED = LEXICON.sides.closed.word;
+/** A sentence that starts with a side label: "开源：…", "- 闭源模型:…". */
+const SIDE_LABEL = new RegExp(`^(?:[-•\\d.、\\s]*)(${sideWordPattern()})[^，,。:：]{0,8}[:：]`);
 
 /**
  * A sentence's side: a leading "开源:" label, else the side its section heading names (an item
@@ -57,13 +60,12 @@ function expressed(concept: QueryTerm, text: string, terms: Set<string>): boolea
  * its passage's.
  */
 function sentenceSide(sentence: string, chunk: Chunk): Side | "both" | null {
-  const label = /^(?:[-•\d.、\s]*)(开源|闭源)[^，,。:：]{0,8}[:：]/.exec(sentence);
-  if (label) return label[1] === "开源" ? "open" : "closed";
+  const label = SIDE_LABEL.exec(sentence);
+  if (label) return label[1] === OPEN ? "open" : "closed";
   const heading = chunk.headingPath.join(" ");
-  if (heading.includes("开源") !== heading.includes("闭源"))
-    return heading.includes("开源") ? "open" : "closed";
-  const open = sentence.includes("开源");
-  const closed = sentence.includes("闭源");
+  if (heading.includes(OPEN) !== heading.includes(CLOSED)) return heading.includes(OPEN) ? "open" : "closed";
+  const open = sentence.includes(OPEN);
+  const closed = sentence.includes(CLOSED);
   if (open && closed) return "both";
   if (open || closed) return open ? "open" : "closed";
   return passageSide(chunk);
@@ -84,24 +86,14 @@ function sentencesOf(chunk: Chunk): string[] {
   return merged.flatMap((line) => splitSentences(line).map((s) => line.slice(s.start, s.end)));
 }
 
+/** Over the union: parallel sentences ("开源软件的盈利模式…" / "闭源软件的盈利模式…") are different facts. */
 function overlapRatio(a: string, b: string): number {
-  const grams = (t: string) => {
-    const out = new Set<string>();
-    for (let i = 0; i + 1 < t.length; i++) out.add(t.slice(i, i + 2));
-    return out;
-  };
-  const x = grams(a);
-  const y = grams(b);
-  let shared = 0;
-  for (const g of x) if (y.has(g)) shared++;
-  // Over the union: parallel sentences ("开源软件的盈利模式…" / "闭源软件的盈利模式…") share
-  // much of their wording and are still different facts.
-  return shared / Math.max(1, x.size + y.size - shared);
+  return jaccard(charBigrams(a), charBigrams(b));
 }
 
 function candidates(
   analysis: QueryAnalysis,
-  top: ScoredChunk[],
+  top: ScoredPassage[],
   weights: number[],
   tokenizer: Tokenizer,
 ): Candidate[] {
@@ -115,19 +107,19 @@ function candidates(
     // ("优势与劣势 › 开源大模型的优势" is not about 劣势).
     const own = (s.chunk.headingPath[s.chunk.headingPath.length - 1] ?? "").toLowerCase();
     const ancestors = s.chunk.headingPath.slice(0, -1).join(" ").toLowerCase();
-    const ownTerms = new Set(tokenizer.terms(own));
-    const ancestorTerms = new Set(tokenizer.terms(ancestors));
+    const ownText: MatchableText = { terms: new Set(tokenizer.terms(own)), text: own };
+    const ancestorText: MatchableText = { terms: new Set(tokenizer.terms(ancestors)), text: ancestors };
     sentencesOf(s.chunk).forEach((text, position) => {
       if (text.replace(/\s/g, "").length < 8) return;
-      const lower = text.normalize("NFKC").toLowerCase();
-      const terms = new Set(tokenizer.terms(lower));
+      const lower = foldText(text);
+      const sentence: MatchableText = { terms: new Set(tokenizer.terms(lower)), text: lower };
       let score = 0;
       analysis.concepts.forEach((c, i) => {
         const w = weights[i] ?? 1;
         // A sentence in a section headed by the concept ("闭源大模型的优势") is about it even
         // when it does not repeat the word.
-        if (expressed(c, lower, terms) || expressed(c, own, ownTerms)) score += w;
-        else if (expressed(c, ancestors, ancestorTerms)) score += 0.3 * w;
+        if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) score += w;
+        else if (expressesConcept(c, ancestorText)) score += 0.3 * w;
       });
       const side = sentenceSide(text, s.chunk);
       if (asked) {
@@ -168,7 +160,7 @@ function pick(
  */
 export function composeExtractive(
   analysis: QueryAnalysis,
-  top: ScoredChunk[],
+  top: ScoredPassage[],
   conceptWeights: number[],
   tokenizer: Tokenizer,
 ): DraftAnswer {

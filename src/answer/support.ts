@@ -1,7 +1,7 @@
 import { analyseQuestion } from "../retrieve/query.js";
+import { expressesConcept } from "../text/concepts.js";
+import { foldText } from "../text/normalize.js";
 import type { Tokenizer } from "../text/tokenizer.js";
-
-const CJK = /[\u3400-\u9fff]/;
 
 /**
  * Whether a passage supports a sentence, by lexical overlap of the sentence's concepts (with the
@@ -11,12 +11,8 @@ const CJK = /[\u3400-\u9fff]/;
 export function supportShare(sentence: string, passage: string, tokenizer: Tokenizer): number | null {
   const concepts = analyseQuestion(sentence, tokenizer).concepts;
   if (concepts.length < 2) return null;
-  const text = passage.normalize("NFKC").toLowerCase();
-  const terms = new Set(tokenizer.terms(passage));
-  const present = (t: string) => terms.has(t) || (CJK.test(t) && text.includes(t));
-  const hits = concepts.filter(
-    (c) => c.alternatives.some(present) || (c.parts.length >= 2 && c.parts.every(present)),
-  );
+  const target = { terms: new Set(tokenizer.terms(passage)), text: foldText(passage) };
+  const hits = concepts.filter((c) => expressesConcept(c, target));
   return hits.length / concepts.length;
 }
 

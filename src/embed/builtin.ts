@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { Embeddings } from "@langchain/core/embeddings";
 import { idf as jiebaIdf } from "@node-rs/jieba/dict.js";
-import { DOMAIN_TERMS, STOP_WORDS } from "../text/domain-terms.js";
+import { CJK_IDEOGRAPH_RUN } from "../text/cjk.js";
+import { LEXICON } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
@@ -11,7 +12,7 @@ const BUILTIN_VERSION = "hash-v1";
  * part of the embedder's identity: cached vectors made with another dictionary are not reused.
  */
 const VOCABULARY = createHash("sha256")
-  .update(JSON.stringify([DOMAIN_TERMS, [...STOP_WORDS]]))
+  .update(JSON.stringify([LEXICON.domainTerms, [...LEXICON.stopWords]]))
   .digest("hex")
   .slice(0, 8);
 
@@ -51,8 +52,6 @@ function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
-const CJK_RUN = /[\u3400-\u9fff]+/g;
-
 /**
  * The offline default: no model, deterministic, fixed dimension, L2-normalised. A text becomes
  * a signed feature-hashed bag of jieba terms weighted by general-language IDF, plus Chinese
@@ -71,7 +70,7 @@ export class BuiltinEmbeddings extends Embeddings {
     const weights = new Map<string, number>();
     const add = (feature: string, w: number) => weights.set(feature, (weights.get(feature) ?? 0) + w);
     for (const term of this.tokenizer.terms(text)) add(`t:${term}`, 1);
-    for (const run of text.normalize("NFKC").match(CJK_RUN) ?? []) {
+    for (const run of text.normalize("NFKC").match(CJK_IDEOGRAPH_RUN) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) add(`b:${run.slice(i, i + 2)}`, 1);
     }
     const vector = new Array<number>(BUILTIN_DIMENSION).fill(0);

@@ -2,7 +2,11 @@
  * The metrics of ../shared/eval/README.md, defined once here and used by `npm run eval` and the
  * quality gate in the tests.
  */
+import { foldText } from "../text/normalize.js";
 import type { AskResult } from "../types.js";
+import { percentile } from "../util/percentile.js";
+
+export { percentile };
 
 export interface EvalQuestion {
   id: string;
@@ -19,10 +23,7 @@ export type EvalRecord = {
 };
 
 export function norm(s: string): string {
-  return s
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]/gu, "");
+  return foldText(s).replace(/[\s\p{P}\p{S}]/gu, "");
 }
 
 export function contains(haystack: string, needle: string): boolean {
@@ -61,13 +62,6 @@ const share = (xs: boolean[]): number | null =>
   xs.length === 0 ? null : xs.filter(Boolean).length / xs.length;
 const mean = (xs: number[]): number | null =>
   xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
-
-export function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? null;
-}
 
 export function firstRelevantRank(retrievedTexts: string[], evidence: string[]): number | null {
   const i = retrievedTexts.findIndex((t) => isRelevant(t, evidence));

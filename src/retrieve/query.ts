@@ -1,8 +1,10 @@
-import { GLOSSARY, ZH_SYNONYMS } from "../text/glossary.js";
+import { CJK_IDEOGRAPH } from "../text/cjk.js";
+import { detectLanguage } from "../text/language.js";
+import { LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { ConversationTurn, Language } from "../types.js";
 
-export type Side = "open" | "closed";
+export type { Side };
 
 /** A concept the question asks about: the word as asked, and the corpus terms that express it. */
 export interface QueryTerm {
@@ -32,51 +34,29 @@ export interface QueryAnalysis {
   listing: boolean;
 }
 
-const CJK = /[\u3400-\u9fff]/;
-const SIDE_TERMS: Record<Side, string[]> = {
-  open: ["开源", "开放", "open", "open-source", "opensource"],
-  closed: ["闭源", "封闭", "closed", "closed-source", "proprietary"],
-};
-/** Words every article is about: they say nothing about whether a question is covered. */
-const GENERIC = new Set([
-  "大模型",
-  "模型",
-  "ai",
-  "人工智能",
-  "llm",
-  "llms",
-  "model",
-  "models",
-  "large",
-  "language",
-  "source",
-  "sources",
-  "大",
-  "软件",
-  "项目",
-]);
+const { glossary: GLOSSARY, zhSynonyms: ZH_SYNONYMS, genericWords: GENERIC } = LEXICON;
+const SIDE_WORDS = sideWordPattern();
 const EXPLICIT_COMPARISON =
   /(区别|不同|差异|差别|对比|比较|相比|哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|优劣|\bvs\.?\b|versus|differ|compare|comparison|better|worse|cheaper|which)/i;
 const EVALUATIVE =
   /(优势|优点|劣势|缺点|好处|坏处|利弊|挑战|风险|advantage|disadvantage|benefit|drawback|pros|cons|strength|weakness|challenge|risk)/i;
 /** "文心一言是开源还是闭源的？" asks which side something is on, not how the sides differ. */
-const CLASSIFY = /是(开源|闭源)的?还是(开源|闭源)|\bis\b.+\b(open|closed)[- ]source\b.*\bor\b/i;
+const CLASSIFY = new RegExp(
+  `是(${SIDE_WORDS})的?还是(${SIDE_WORDS})|\\bis\\b.+\\b(open|closed)[- ]source\\b.*\\bor\\b`,
+  "i",
+);
 /** "What do both face?" asks what the sides share: one list, not two columns. */
 const JOINT = /(共同|共有|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
 const LISTING = /(哪些|有什么|列举|几个|几点|几种|what are|list|which)/i;
 const FOLLOW_UP =
   /^(那|那么|还有|另外|而|如果是|至于|and\b|what about|how about|and what|then\b)|[呢吗]？?\??$|\b(it|they|them|that|those|this)\b/i;
 
-export function detectLanguage(text: string): Language {
-  return CJK.test(text) ? "zh" : "en";
-}
-
 function sidesIn(text: string): Side[] {
   const lower = text.toLowerCase();
   // Latin side words must stand alone: "OpenAI" is a company, not the open side.
   const mentions = (t: string) =>
-    CJK.test(t) ? lower.includes(t) : new RegExp(`(^|[^a-z])${t}([^a-z]|$)`).test(lower);
-  return (Object.keys(SIDE_TERMS) as Side[]).filter((side) => SIDE_TERMS[side].some(mentions));
+    CJK_IDEOGRAPH.test(t) ? lower.includes(t) : new RegExp(`(^|[^a-z])${t}([^a-z]|$)`).test(lower);
+  return SIDES.filter((side) => LEXICON.sides[side].queryWords.some(mentions));
 }
 
 /**
@@ -98,7 +78,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
   const seen = new Set<string>();
-  const sideWords = new Set(Object.values(SIDE_TERMS).flat());
+  const sideWords = new Set(SIDES.flatMap((side) => LEXICON.sides[side].queryWords));
   // English compounds the tokenizer would split: keep them as one concept.
   const normalised = question
     .replace(/open[\s-]source(d)?/gi, "open-source")
@@ -107,19 +87,19 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   for (const term of tokenizer.terms(normalised)) {
     if (seen.has(term) || GENERIC.has(term) || sideWords.has(term)) continue;
     // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
-    if (term.length === 1 && CJK.test(term)) continue;
+    if (term.length === 1 && CJK_IDEOGRAPH.test(term)) continue;
     seen.add(term);
     const translated = GLOSSARY[term];
     if (translated && translated.length === 0) continue;
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
     // An everyday English word the glossary does not know ("ones", "affect") says nothing about
     // the articles either way; only names and glossary words count as concepts.
-    if (language === "en" && !translated && !isName && !CJK.test(term)) continue;
+    if (language === "en" && !translated && !isName && !CJK_IDEOGRAPH.test(term)) continue;
     const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? [])];
-    const parts = CJK.test(term) && term.length >= 3 ? tokenizer.subwords(term) : [];
+    const parts = CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : [];
     concepts.push({
       surface: term,
-      name: isName && !CJK.test(term),
+      name: isName && !CJK_IDEOGRAPH.test(term),
       alternatives: [...new Set(alternatives)],
       parts,
     });
@@ -127,7 +107,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   const sides = sidesIn(normalised);
   const explicit = EXPLICIT_COMPARISON.test(question) || sides.length === 2;
   const implicit = sides.length === 1 && EVALUATIVE.test(question);
-  const sideTerms = sides.map((s) => (s === "open" ? "开源" : "闭源"));
+  const sideTerms = sides.map((s) => sideWord(s));
   const searchTerms = [...new Set([...concepts.flatMap((c) => c.alternatives), ...sideTerms])];
   const translations = concepts.flatMap((c) => c.alternatives.filter((a) => a !== c.surface));
   const denseText = [question, ...sideTerms, ...translations].join(" ");
@@ -166,7 +146,7 @@ export function rewriteFollowUp(
   if (current.sides.length === 0 && before.sides.length > 0) {
     carried.push(
       current.language === "zh"
-        ? before.sides.map((s) => (s === "open" ? "开源" : "闭源")).join("和")
+        ? before.sides.map((s) => sideWord(s)).join("和")
         : before.sides.map((s) => `${s}-source`).join(" and "),
     );
   }

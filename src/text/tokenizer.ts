@@ -1,6 +1,7 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
-import { DOMAIN_TERMS, STOP_WORDS } from "./domain-terms.js";
+import { LEXICON } from "./lexicon.js";
+import { foldText } from "./normalize.js";
 
 export interface Tokenizer {
   /** Content terms of a text, lower-cased, stop words and punctuation removed, in order (with repeats). */
@@ -16,17 +17,18 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
  * created lazily and shared; callers still receive it as a dependency.
  */
 export function createTokenizer(extraTerms: string[] = []): Tokenizer {
+  const { domainTerms, stopWords } = LEXICON;
   const jieba = Jieba.withDict(dict);
   // A high frequency makes jieba prefer the whole term over its parts.
-  const userDict = [...DOMAIN_TERMS, ...extraTerms].map((t) => `${t.toLowerCase()} 100000 n`).join("\n");
+  const userDict = [...domainTerms, ...extraTerms].map((t) => `${t.toLowerCase()} 100000 n`).join("\n");
   jieba.loadDict(Buffer.from(userDict));
   return {
     terms(text: string): string[] {
-      const lowered = text.normalize("NFKC").toLowerCase();
+      const lowered = foldText(text);
       const out: string[] = [];
       for (const raw of jieba.cut(lowered, true)) {
         const t = raw.trim();
-        if (t === "" || !WORDLIKE.test(t) || STOP_WORDS.has(t)) continue;
+        if (t === "" || !WORDLIKE.test(t) || stopWords.has(t)) continue;
         out.push(t);
       }
       return out;
@@ -34,7 +36,7 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
     subwords(term: string): string[] {
       const lowered = term.toLowerCase();
       return [...new Set(jieba.cutAll(lowered))].filter(
-        (w) => w !== lowered && w.length >= 2 && !STOP_WORDS.has(w),
+        (w) => w !== lowered && w.length >= 2 && !stopWords.has(w),
       );
     },
   };

@@ -27,9 +27,10 @@ describe("BuiltinEmbeddings", () => {
     // Vectors are keyed by embedder id in the cache: the same id with another dictionary would
     // serve vectors the current tokenizer no longer produces.
     vi.resetModules();
-    vi.doMock("../../src/text/domain-terms.js", async (importOriginal) => {
-      const original = await importOriginal<typeof import("../../src/text/domain-terms.js")>();
-      return { ...original, DOMAIN_TERMS: [...original.DOMAIN_TERMS, "技术垄断"] };
+    vi.doMock("../../src/text/lexicon.js", async (importOriginal) => {
+      const original = await importOriginal<typeof import("../../src/text/lexicon.js")>();
+      const { LEXICON } = original;
+      return { ...original, LEXICON: { ...LEXICON, domainTerms: [...LEXICON.domainTerms, "技术垄断"] } };
     });
     try {
       const builtin = await import("../../src/embed/builtin.js");
@@ -39,7 +40,7 @@ describe("BuiltinEmbeddings", () => {
       expect(await changed.embedQuery(text)).not.toEqual(await embedder.embedQuery(text));
       expect(changed.id).not.toBe(embedder.id);
     } finally {
-      vi.doUnmock("../../src/text/domain-terms.js");
+      vi.doUnmock("../../src/text/lexicon.js");
       vi.resetModules();
     }
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyseQuestion, detectLanguage, rewriteFollowUp } from "../../src/retrieve/query.js";
+import { analyseQuestion, rewriteFollowUp } from "../../src/retrieve/query.js";
+import { detectLanguage } from "../../src/text/language.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 
 const tokenizer = sharedTokenizer();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
-import { passageSide } from "../../src/retrieve/retrieve.js";
+import { passageSide } from "../../src/retrieve/passages.js";
 import { REPO } from "../helpers/app.js";
 
 let dir: string;
@@ -35,7 +35,7 @@ describe("hybrid retrieval", () => {
   it("gives each side of a comparison a passage on the aspect asked about", async () => {
     const index = await app.index.current();
     const r = await app.answerer.ask("Which is cheaper, open or closed models?");
-    const cited = r.citations.map((c) => index.chunks.find((ch) => ch.id === c.id));
+    const cited = r.citations.map((c) => index.passages.get(c.id));
     const sides = new Set(cited.map((c) => (c ? passageSide(c) : null)));
     expect(sides.has("open") || sides.has("both")).toBe(true);
     expect(sides.has("closed") || sides.has("both")).toBe(true);

@@ -1,0 +1,59 @@
+/**
+ * How much of a question a passage answers: the IDF-weighted share of the question's concepts
+ * it expresses. The coverage reranker, side balancing and the refusal policy all measure this.
+ */
+import { expressesConcept, type MatchableText } from "../text/concepts.js";
+import { foldText } from "../text/normalize.js";
+import type { Tokenizer } from "../text/tokenizer.js";
+import type { Chunk } from "../types.js";
+import type { LexicalSearch } from "./ports.js";
+import type { QueryAnalysis, QueryTerm } from "./query.js";
+
+/** Weight of a concept: the IDF of its rarest expression in the corpus (absent = as rare as can be). */
+export function conceptWeight(lexical: LexicalSearch, concept: QueryTerm): number {
+  const dfs = [...concept.alternatives, ...concept.parts].map((t) => lexical.documentFrequency(t));
+  const df = Math.max(...dfs.filter((d) => d > 0), 0);
+  const n = lexical.size || 1;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+export function conceptWeights(analysis: QueryAnalysis, lexical: LexicalSearch): number[] {
+  return analysis.concepts.map((c) => conceptWeight(lexical, c));
+}
+
+/** A passage with its heading, as concept matching sees it: the heading names what it is about. */
+export function matchableText(chunk: Chunk, tokenizer: Tokenizer): MatchableText {
+  const text = `${chunk.headingPath.join(" ")} ${chunk.text}`;
+  return { terms: new Set(tokenizer.terms(text)), text: foldText(text) };
+}
+
+/** matchableText remembered by chunk id for the span of one retrieval: tokenising is its dearest step. */
+export function matchableTexts(tokenizer: Tokenizer): (chunk: Chunk) => MatchableText {
+  const cache = new Map<string, MatchableText>();
+  return (chunk) => {
+    let value = cache.get(chunk.id);
+    if (value === undefined) {
+      value = matchableText(chunk, tokenizer);
+      cache.set(chunk.id, value);
+    }
+    return value;
+  };
+}
+
+/** IDF-weighted share of the question's concepts that the given passages express together. */
+export function coverage(
+  analysis: QueryAnalysis,
+  weights: number[],
+  passages: MatchableText[],
+): { share: number; missing: string[] } {
+  let total = 0;
+  let found = 0;
+  const missing: string[] = [];
+  analysis.concepts.forEach((concept, i) => {
+    const w = weights[i] ?? 0;
+    total += w;
+    if (passages.some((p) => expressesConcept(concept, p))) found += w;
+    else missing.push(concept.surface);
+  });
+  return { share: total === 0 ? 1 : found / total, missing };
+}

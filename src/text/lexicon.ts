@@ -1,0 +1,122 @@
+/**
+ * The project's word lists, kept as data in ./lexicon/*.json so that a reader can extend them
+ * without reading code, and validated when loaded so that a typo in a file stops the program with
+ * the file and the place named rather than quietly matching nothing.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+export type Side = "open" | "closed";
+
+/** Open first: answers and searches list the sides in this order. */
+export const SIDES: readonly Side[] = ["open", "closed"];
+
+const word = z
+  .string()
+  .min(1)
+  .refine((w) => w === w.trim(), "has leading or trailing spaces");
+const lowerWord = word.refine(
+  (w) => w === w.toLowerCase(),
+  "must be lower-case (text is lower-cased before matching)",
+);
+
+const domainTermsFile = z.object({
+  about: z.string().optional(),
+  terms: z.array(lowerWord).min(1),
+  stopWords: z.object({ zh: z.array(lowerWord), en: z.array(lowerWord) }),
+});
+
+const glossaryFile = z.object({
+  about: z.string().optional(),
+  glossary: z.record(lowerWord, z.array(word)),
+  zhSynonyms: z.record(word, z.array(word).min(1)),
+});
+
+const sideEntry = z.object({
+  /** The one Chinese word the articles use for the side. */
+  word,
+  /** Words that name the side in a question, in either language. */
+  queryWords: z.array(lowerWord).min(1),
+  labels: z.object({ zh: word, en: word }),
+});
+
+const sidesFile = z
+  .object({ about: z.string().optional(), open: sideEntry, closed: sideEntry })
+  .refine((s) => s.open.word !== s.closed.word, "the two sides need different words");
+
+const genericWordsFile = z.object({ about: z.string().optional(), words: z.array(lowerWord) });
+
+export type SideWords = z.infer<typeof sideEntry>;
+
+export interface Lexicon {
+  /** Kept whole by the tokenizer (jieba user dictionary), in file order. */
+  domainTerms: string[];
+  /** Chinese first, then English, in file order. */
+  stopWords: Set<string>;
+  /** English question word → Chinese corpus terms; [] marks a word that is no concept. */
+  glossary: Record<string, string[]>;
+  /** Chinese question word → the articles' other wordings. */
+  zhSynonyms: Record<string, string[]>;
+  sides: Record<Side, SideWords>;
+  /** Words every article is about; never a concept of a question. */
+  genericWords: Set<string>;
+}
+
+export class LexiconError extends Error {
+  constructor(file: string, problems: string[]) {
+    super(`word list ${file} is malformed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "LexiconError";
+  }
+}
+
+function readList<S extends z.ZodTypeAny>(dir: string, file: string, schema: S): z.infer<S> {
+  const at = `${dir}/${file}`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(at, "utf8"));
+  } catch (err) {
+    throw new LexiconError(at, [(err as Error).message]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LexiconError(
+      at,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+export const LEXICON_DIR = fileURLToPath(new URL("./lexicon", import.meta.url));
+
+/** Read and validate every list in `dir`; throws LexiconError naming the file and the entries at fault. */
+export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
+  const domain = readList(dir, "domain-terms.json", domainTermsFile);
+  const glossary = readList(dir, "glossary.json", glossaryFile);
+  const sides = readList(dir, "sides.json", sidesFile);
+  const generic = readList(dir, "generic-words.json", genericWordsFile);
+  return {
+    domainTerms: domain.terms,
+    stopWords: new Set([...domain.stopWords.zh, ...domain.stopWords.en]),
+    glossary: glossary.glossary,
+    zhSynonyms: glossary.zhSynonyms,
+    sides: { open: sides.open, closed: sides.closed },
+    genericWords: new Set(generic.words),
+  };
+}
+
+/** The lists shipped with the project, read once at start-up. */
+export const LEXICON: Lexicon = loadLexicon();
+
+/** The canonical Chinese word of a side ("开源"). */
+export function sideWord(side: Side, lexicon: Lexicon = LEXICON): string {
+  return lexicon.sides[side].word;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** "开源|闭源": the sides' words as a regular-expression alternation, for patterns built around them. */
+export function sideWordPattern(lexicon: Lexicon = LEXICON): string {
+  return SIDES.map((side) => escapeRegExp(lexicon.sides[side].word)).join("|");
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { RETRIEVAL_DEFAULTS } from "../../src/config.js";
+import { analyseQuestion } from "../../src/retrieve/query.js";
+import { createReranker, type Reranker } from "../../src/retrieve/rerankers/index.js";
+import { retrieve } from "../../src/retrieve/retrieve.js";
+import { sharedTokenizer } from "../../src/text/tokenizer.js";
+import { fakeIndex, passage } from "./fake-index.js";
+
+const tokenizer = sharedTokenizer();
+const embeddings = {
+  id: "builtin:test",
+  embedQuery: async () => [1],
+};
+const settings = RETRIEVAL_DEFAULTS;
+const deps = (reranker: Reranker | null = createReranker(settings, { tokenizer })) => ({
+  embeddings,
+  tokenizer,
+  reranker,
+  settings,
+});
+const ids = (xs: Array<{ chunk: { id: string } }>) => xs.map((x) => x.chunk.id);
+
+// Ids sort the other way from the index order, so a tie broken by id would show.
+const chunks = [
+  passage("z-open-cost", "开源模型的许可证免费，使用成本低，企业可以自行部署。", ["开源的优势"]),
+  passage("y-closed-cost", "闭源模型按调用次数收费，长期使用成本较高。", ["闭源的劣势"]),
+  passage("x-open-community", "开源模型的社区活跃，迭代很快。", ["开源的优势"]),
+  passage("w-reprint", "开源模型的许可证免费，使用成本低，企业可以自行部署。", ["转载"]),
+  passage("v-weather", "明天有雨。"),
+];
+
+describe("retrieve over an in-memory index", () => {
+  it("ranks by chunk id through the ports, collapsing the reprint and reporting scores", async () => {
+    const index = fakeIndex(chunks, () => ["x-open-community", "z-open-cost"]);
+    const analysis = analyseQuestion("开源模型的成本怎么样？", tokenizer);
+    const r = await retrieve(analysis, index, deps(), { k: 2 });
+    expect(ids(r.ranked)[0]).toBe("z-open-cost");
+    expect(ids(r.ranked)).not.toContain("w-reprint");
+    expect(ids(r.ranked)).not.toContain("v-weather");
+    expect(ids(r.top)).toEqual(ids(r.ranked).slice(0, 2));
+    expect(r.conceptWeights).toHaveLength(analysis.concepts.length);
+    for (let i = 1; i < r.ranked.length; i++)
+      expect(r.ranked[i - 1]?.score ?? 0).toBeGreaterThanOrEqual(r.ranked[i]?.score ?? 0);
+  });
+
+  it("gives each side of a comparison a passage on the aspect asked about", async () => {
+    const index = fakeIndex(chunks, () => ["x-open-community", "z-open-cost", "w-reprint"]);
+    const r = await retrieve(analyseQuestion("开源和闭源在成本上有什么区别？", tokenizer), index, deps(), {
+      k: 1,
+    });
+    expect(ids(r.top)).toContain("y-closed-cost");
+    expect(ids(r.top).some((id) => id === "z-open-cost" || id === "x-open-community")).toBe(true);
+  });
+
+  it("uses whatever reranker it is given", async () => {
+    const index = fakeIndex(chunks);
+    const last: Reranker = {
+      name: "reverse-index-order",
+      rerank: async (passages) =>
+        passages.map((p) => ({ chunk: p.chunk, score: index.passages.order(p.chunk.id) })),
+    };
+    const r = await retrieve(analyseQuestion("开源模型的成本", tokenizer), index, deps(last), { k: 3 });
+    const orders = ids(r.ranked).map((id) => index.passages.order(id));
+    expect(orders).toEqual([...orders].sort((a, b) => b - a));
+  });
+
+  it("returns nothing, without failing, when no passage matches", async () => {
+    const r = await retrieve(analyseQuestion("量子计算", tokenizer), fakeIndex(chunks), deps(), { k: 3 });
+    expect(r.ranked).toEqual([]);
+    expect(r.top).toEqual([]);
+  });
+});
