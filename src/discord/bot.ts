@@ -62,10 +62,10 @@ export function createBot(deps: BotDeps): Bot {
     reindex: (onProgress) => deps.reindex(onProgress),
     clock,
     options,
-    queue: new AnswerQueue(config.discord.answerConcurrency),
-    cooldown: new Cooldown(config.discord.cooldownSeconds, clock),
+    queue: new AnswerQueue(config.chat.answerConcurrency),
+    cooldown: new Cooldown(config.chat.cooldownSeconds, clock),
     store: new AnswerStore(options.answerCacheSize),
-    feedback: new FeedbackLog(config.discord.feedbackFile),
+    feedback: new FeedbackLog(config.chat.feedbackFile),
     signal: abort.signal,
     isClosing: () => closing,
     reindexing: { running: false },
@@ -180,7 +180,7 @@ export function createBot(deps: BotDeps): Bot {
         {
           user: client.user?.tag,
           guilds: client.guilds.cache.size,
-          concurrency: config.discord.answerConcurrency,
+          concurrency: config.chat.answerConcurrency,
         },
         "discord bot ready",
       );

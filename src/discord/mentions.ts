@@ -130,7 +130,7 @@ export async function handleMention(
     return;
   }
   const t = MESSAGES[detectLanguage(question)];
-  const max = ctx.config.discord.maxQuestionLength;
+  const max = ctx.config.chat.maxQuestionLength;
   if (question.length > max) {
     await target.say(t.tooLong(max, question.length));
     return;

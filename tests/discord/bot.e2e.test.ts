@@ -202,7 +202,7 @@ describe("buttons", () => {
     const b = h.fake.click({ customId: down ?? "", messageId: answer.id, user: voter });
     await h.fake.waitFor(() => b.ack);
     expect(a.ack?.data?.content).toBe(MESSAGES.zh.feedbackThanks("up"));
-    const lines = (await readFile(h.config.discord.feedbackFile, "utf8"))
+    const lines = (await readFile(h.config.chat.feedbackFile, "utf8"))
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));

@@ -37,7 +37,7 @@ const ask: CommandHandler = async (interaction, ctx) => {
   const question = interaction.options.getString("question", true).trim();
   const lang = question ? detectLanguage(question) : languageFromLocale(interaction.locale);
   const t = MESSAGES[lang];
-  const max = ctx.config.discord.maxQuestionLength;
+  const max = ctx.config.chat.maxQuestionLength;
   // Everything before deferReply is synchronous, so the acknowledgement goes out at once.
   if (!question) {
     await replyPrivately(interaction, t.emptyQuestion);
@@ -81,7 +81,7 @@ const sources: CommandHandler = async (interaction, ctx) => {
 
 const help: CommandHandler = async (interaction, ctx) => {
   const lang = languageFromLocale(interaction.locale);
-  const { maxQuestionLength, cooldownSeconds } = ctx.config.discord;
+  const { maxQuestionLength, cooldownSeconds } = ctx.config.chat;
   await interaction.reply({
     embeds: [renderHelp(lang, maxQuestionLength, cooldownSeconds)],
     flags: MessageFlags.Ephemeral,
