@@ -41,7 +41,6 @@ describe("AnswerQueue", () => {
     for (const g of gates) g.resolve();
     expect(await Promise.all(done)).toEqual([0, 1, 2, 3, 4]);
     expect(maxRunning).toBe(2);
-    await q.onIdle();
   });
 
   it("passes failures through and keeps going", async () => {
@@ -63,7 +62,6 @@ describe("AnswerQueue", () => {
     await expect(q.run(async () => "late")).rejects.toBeInstanceOf(QueueClosedError);
     gate.resolve();
     await expect(Promise.all([first, second])).resolves.toEqual(["first", "second"]);
-    await q.onIdle();
   });
 });
 
@@ -78,8 +76,6 @@ describe("Cooldown", () => {
     now += 7_400;
     expect(c.take("u1")).toBe(1);
     now += 200;
-    expect(c.take("u1")).toBe(0);
-    c.release("u1");
     expect(c.take("u1")).toBe(0);
   });
 
