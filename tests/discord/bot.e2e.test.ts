@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../src/chat/i18n.js";
+import { MESSAGES } from "../../src/discord/messages.js";
 import { UserError } from "../../src/errors.js";
 import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/discord/fake-answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
