@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGES } from "../../src/discord/messages.js";
 import { UserError } from "../../src/errors.js";
-import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/discord/fake-answerer.js";
+import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
 import type { FakeInteraction, FakeMessage } from "../fakes/discord/server.js";
 
