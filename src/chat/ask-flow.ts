@@ -31,7 +31,7 @@ export function refuseQuestion(
 }
 
 export interface AskRequest {
-  /** Used in button ids; the interaction id or the question message's id. */
+  /** Goes into the ids of controls under the answer; Discord uses the interaction or question message id. */
   answerId: string;
   question: string;
   history: ConversationTurn[];
