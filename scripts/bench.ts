@@ -6,6 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatResult, latencyChart, machineInfo, resultsMarkdown } from "../bench/report.js";
 import { type BenchResult, REPO, runBench } from "../bench/run.js";
+import { runCli, usageError } from "./cli.js";
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const NOTES = /<!-- notes -->[\s\S]*?<!-- \/notes -->/;
@@ -46,7 +47,8 @@ function parseArgs(argv: string[]): Args | null {
   };
   const num = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} takes a whole number of at least ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw usageError(`${flag} takes a whole number of at least ${min}`, usage);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -60,7 +62,7 @@ function parseArgs(argv: string[]): Args | null {
     else if (a === "--queries") args.queries = num(a, argv[++i], 20);
     else if (a === "--ollama-latency") args.ollamaLatency = num(a, argv[++i], 1);
     else if (a === "--help" || a === "-h") return null;
-    else throw new Error(`unknown option ${a}\n${usage}`);
+    else throw usageError(`unknown option ${a}`, usage);
   }
   return args;
 }
@@ -121,49 +123,43 @@ async function writeResults(results: BenchResult[]): Promise<void> {
   process.stderr.write(`wrote bench/RESULTS.md, bench/latency.svg, bench/results.json\n`);
 }
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv);
-  if (!args) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (args.render) {
-    await writeResults([]);
-    return 0;
-  }
-  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-  const results: BenchResult[] = [];
-  if (args.size !== undefined) {
-    results.push(
-      await runBench({
-        size: args.size,
-        seed: args.seed,
-        ...(args.ef !== undefined ? { ef: args.ef } : {}),
-        ...(args.queries !== undefined ? { queries: args.queries } : {}),
-        ...(args.ollamaLatency !== undefined ? { ollamaLatencyMs: args.ollamaLatency } : {}),
-        log,
-      }),
-    );
-  } else {
-    for (const size of DEFAULT_SIZES) {
-      const r = await runChild(size, argv);
-      results.push(r);
-      if (!args.json) process.stdout.write(`${formatResult(r)}\n\n`);
+// Defaults only, like bench/run.ts: the figures must not depend on whoever's .env is around.
+await runCli(
+  async () => {
+    const argv = process.argv.slice(2);
+    const args = parseArgs(argv);
+    if (!args) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
     }
-  }
-  if (args.json) for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
-  else if (args.size !== undefined) for (const r of results) process.stdout.write(`${formatResult(r)}\n`);
-  if (args.write) await writeResults(results);
-  return 0;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
+    if (args.render) {
+      await writeResults([]);
+      return 0;
+    }
+    const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+    const results: BenchResult[] = [];
+    if (args.size !== undefined) {
+      results.push(
+        await runBench({
+          size: args.size,
+          seed: args.seed,
+          ...(args.ef !== undefined ? { ef: args.ef } : {}),
+          ...(args.queries !== undefined ? { queries: args.queries } : {}),
+          ...(args.ollamaLatency !== undefined ? { ollamaLatencyMs: args.ollamaLatency } : {}),
+          log,
+        }),
+      );
+    } else {
+      for (const size of DEFAULT_SIZES) {
+        const r = await runChild(size, argv);
+        results.push(r);
+        if (!args.json) process.stdout.write(`${formatResult(r)}\n\n`);
+      }
+    }
+    if (args.json) for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+    else if (args.size !== undefined) for (const r of results) process.stdout.write(`${formatResult(r)}\n`);
+    if (args.write) await writeResults(results);
+    return 0;
   },
-  (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  },
+  { settings: { env: {}, dotenv: false } },
 );

@@ -10,10 +10,10 @@ import {
 } from "../src/eval/metrics.js";
 import { metricsTable } from "../src/eval/report.js";
 import { runQuestions } from "../src/eval/run.js";
-import { runCli } from "./cli.js";
+import { runCli, usageError } from "./cli.js";
 
-const usage = `usage: npm run eval -- [questions.jsonl] [--out results.jsonl] [--k 5] [--baseline]
-  Runs each question through the ask pipeline and prints the metrics of shared/eval/README.md.
+const usage = `usage: npm run eval -- [questions.jsonl] [--out results.jsonl] [--k 5] [--baseline] [--json]
+  Runs each question through the ask pipeline and prints the metrics of ../shared/eval/README.md.
   Default questions: eval/questions.jsonl (the project's copy of the public set).`;
 
 function parseArgs(argv: string[]) {
@@ -26,16 +26,18 @@ function parseArgs(argv: string[]) {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--out") opts.out = argv[++i];
-    else if (a === "--k") opts.k = Number(argv[++i]);
+    if (a === "--out") {
+      opts.out = argv[++i];
+      if (!opts.out) throw usageError("--out needs a file name", usage);
+    } else if (a === "--k") opts.k = Number(argv[++i]);
     else if (a === "--baseline") opts.baseline = true;
     else if (a === "--json") opts.json = true;
     else if (a === "--help" || a === "-h") return null;
-    else if (a?.startsWith("--")) throw new Error(`unknown option ${a}\n${usage}`);
+    else if (a?.startsWith("-")) throw usageError(`unknown option ${a}`, usage);
     else if (a) opts.file = a;
   }
   if (opts.k !== undefined && (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > 20))
-    throw new Error("--k takes a whole number from 1 to 20");
+    throw usageError("--k takes a whole number from 1 to 20", usage);
   return opts;
 }
 

@@ -1,7 +1,9 @@
 /**
- * Wiring: the one place that turns settings into the objects the pipeline needs. Entry points
- * (ask, eval, the Discord bot) create an app and use what it exposes; nothing else constructs
- * clients or reads the index directly.
+ * Wiring: turns settings into the objects the pipeline needs, with one Ollama client shared by
+ * embeddings and chat. The ask, eval and ingest scripts and the Discord bot create an app and use
+ * what it exposes. Two callers work below it on purpose: scripts/inspect.ts reads the index files
+ * directly (it only lists them), and bench/run.ts builds its own embedders, index and fake Ollama
+ * to measure each stage alone.
  */
 import { createAnswerer } from "./answer/answerer.js";
 import { type ChatModel, OllamaChat } from "./answer/ollama-chat.js";
@@ -11,7 +13,7 @@ import type { IndexEmbeddings } from "./embed/types.js";
 import { type IngestOptions, ingest } from "./ingest/pipeline.js";
 import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
 import type { Logger } from "./logger.js";
-import type { FetchLike } from "./ollama/client.js";
+import { type FetchLike, OllamaClient } from "./ollama/client.js";
 import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
 import { readCurrentBuildId } from "./store/build.js";
 import { IndexHandle, summariseIndex } from "./store/load.js";
@@ -38,7 +40,7 @@ export interface App {
 
 export interface AppDeps {
   logger: Logger;
-  /** Injected into the Ollama clients (tests point them at a local fake). */
+  /** Injected into the Ollama client (tests point it at a local fake). */
   fetch?: FetchLike;
 }
 
@@ -54,20 +56,16 @@ export function providerNames(config: Config): { embeddings: string; chat: strin
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const { logger } = deps;
   const tokenizer = sharedTokenizer();
-  const embeddings = createEmbeddings(config, {
-    tokenizer,
-    logger,
+  // Built even when no provider is Ollama: it is a plain object until something calls it.
+  const ollama = new OllamaClient({
+    host: config.ollama.host,
+    timeoutMs: config.ollama.timeoutMs,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const embeddings = createEmbeddings(config, { tokenizer, logger, ollama });
   const chat: ChatModel | null =
     config.chatProvider === "ollama"
-      ? new OllamaChat({
-          host: config.ollama.host,
-          model: config.ollama.chatModel,
-          numCtx: config.ollama.numCtx,
-          timeoutMs: config.ollama.timeoutMs,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        })
+      ? new OllamaChat({ client: ollama, model: config.ollama.chatModel, numCtx: config.ollama.numCtx })
       : null;
   const index = new IndexHandle(config.indexDir, embeddings.id, { ef: config.retrieval.ef });
   const reranker = createReranker(config.retrieval, { tokenizer });

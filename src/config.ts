@@ -129,15 +129,19 @@ export interface Config {
   chunking: { size: number; overlap: number };
   retrieval: RetrievalSettings;
   logLevel: RawSettings["LOG_LEVEL"];
+  /** Limits of the question-and-answer flow, the same whichever front end (Discord or another) asks. */
+  chat: {
+    cooldownSeconds: number;
+    answerConcurrency: number;
+    maxQuestionLength: number;
+    feedbackFile: string;
+  };
+  /** What only the Discord adapter needs: where Discord is and who the bot is. */
   discord: {
     token: string | undefined;
     clientId: string | undefined;
     guildId: string | undefined;
     apiUrl: string;
-    cooldownSeconds: number;
-    answerConcurrency: number;
-    maxQuestionLength: number;
-    feedbackFile: string;
   };
 }
 
@@ -225,15 +229,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       refusalMinCoverage: s.REFUSAL_MIN_COVERAGE,
     },
     logLevel: s.LOG_LEVEL,
+    chat: {
+      cooldownSeconds: s.ASK_COOLDOWN_SECONDS,
+      answerConcurrency: s.ANSWER_CONCURRENCY,
+      maxQuestionLength: s.MAX_QUESTION_LENGTH,
+      feedbackFile: path.resolve(cwd, s.FEEDBACK_FILE),
+    },
     discord: {
       token: s.DISCORD_TOKEN,
       clientId: s.DISCORD_CLIENT_ID,
       guildId: s.DISCORD_GUILD_ID,
       apiUrl: s.DISCORD_API_URL.replace(/\/+$/, ""),
-      cooldownSeconds: s.ASK_COOLDOWN_SECONDS,
-      answerConcurrency: s.ANSWER_CONCURRENCY,
-      maxQuestionLength: s.MAX_QUESTION_LENGTH,
-      feedbackFile: path.resolve(cwd, s.FEEDBACK_FILE),
     },
   };
 }

@@ -24,11 +24,20 @@ export function humanLines(write: (line: string) => void): Writable {
         if (!raw) continue;
         try {
           const record = JSON.parse(raw) as Record<string, unknown>;
+          // A stack is many lines: it follows the record, indented, rather than sit in it as JSON.
+          const stacks: string[] = [];
           const extra = Object.entries(record)
             .filter(([k]) => !SKIP.has(k))
-            .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+            .map(([k, v]) => {
+              if (isLoggedError(v)) {
+                stacks.push(v.stack.replace(/^/gm, "    "));
+                return `${k}=${JSON.stringify(v.message)}`;
+              }
+              return `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`;
+            });
           const label = LABELS[Number(record.level)] ?? "log";
-          write(`${label}: ${String(record.msg ?? "")}${extra.length ? ` (${extra.join(" ")})` : ""}\n`);
+          const line = `${label}: ${String(record.msg ?? "")}${extra.length ? ` (${extra.join(" ")})` : ""}`;
+          write(`${[line, ...stacks].join("\n")}\n`);
         } catch {
           write(`${raw}\n`);
         }
@@ -36,6 +45,12 @@ export function humanLines(write: (line: string) => void): Writable {
       done();
     },
   });
+}
+
+/** An error as pino's serializer writes it. */
+function isLoggedError(value: unknown): value is { message: string; stack: string } {
+  const v = value as { message?: unknown; stack?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.message === "string" && typeof v.stack === "string";
 }
 
 /**

@@ -93,6 +93,22 @@ describe("config", () => {
     }
   });
 
+  it("keeps the front-end-neutral chat limits apart from the Discord settings", () => {
+    const c = load({
+      ASK_COOLDOWN_SECONDS: "3",
+      ANSWER_CONCURRENCY: "4",
+      MAX_QUESTION_LENGTH: "300",
+      FEEDBACK_FILE: "votes.jsonl",
+    });
+    expect(c.chat).toEqual({
+      cooldownSeconds: 3,
+      answerConcurrency: 4,
+      maxQuestionLength: 300,
+      feedbackFile: "/srv/bot/votes.jsonl",
+    });
+    expect(Object.keys(c.discord).sort()).toEqual(["apiUrl", "clientId", "guildId", "token"]);
+  });
+
   it("documents every setting in .env.example", () => {
     const example = readFileSync(path.join(REPO, ".env.example"), "utf8");
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));

@@ -1,8 +1,7 @@
 /** Streaming chat through Ollama's `/api/chat`, behind the small ChatModel seam the answerer uses. */
 import {
-  createOllamaClient,
   ensureModelPulled,
-  type FetchLike,
+  type OllamaClient,
   type OllamaErrorContext,
   toOllamaUserError,
 } from "../ollama/client.js";
@@ -21,43 +20,40 @@ export interface ChatModel {
 }
 
 export interface OllamaChatOptions {
-  host: string;
+  /** The app's shared client: its host, fetch and timeout (the longest silence: before the first token and between tokens, not the whole generation). */
+  client: OllamaClient;
   model: string;
   /**
    * Sent as options.num_ctx on every call: the server default depends on its VRAM, and a prompt
    * longer than it loses its sources silently.
    */
   numCtx: number;
-  /** Longest silence: before the first token and between tokens, not the whole generation. */
-  timeoutMs: number;
-  fetch?: FetchLike;
   /** Defaults to 0.3: answers grounded in sources gain nothing from a creative model. */
   temperature?: number;
 }
 
 export class OllamaChat implements ChatModel {
   readonly id: string;
+  readonly client: OllamaClient;
   private readonly ctx: OllamaErrorContext & { model: string };
   private readonly numCtx: number;
   private readonly temperature: number;
-  private readonly fetch: FetchLike | undefined;
 
   constructor(options: OllamaChatOptions) {
     this.id = `ollama:${options.model}`;
-    this.ctx = { host: options.host, timeoutMs: options.timeoutMs, model: options.model };
+    this.client = options.client;
+    this.ctx = { ...options.client.errorContext(options.model), model: options.model };
     this.numCtx = options.numCtx;
     this.temperature = options.temperature ?? 0.3;
-    this.fetch = options.fetch;
   }
 
-  /** Fails with the not-pulled message before the first question reaches a missing model. */
+  /**
+   * Throws the not-pulled message if the model is missing. Only tests call it today: the app
+   * does not check at start-up, and the first question to a missing model gets the same message
+   * from chat() (a 404 becomes ollama-model-missing).
+   */
   async checkModel(): Promise<void> {
-    const client = createOllamaClient({
-      host: this.ctx.host,
-      timeoutMs: this.ctx.timeoutMs,
-      fetch: this.fetch,
-    });
-    await ensureModelPulled(client, this.ctx.model, this.ctx);
+    await ensureModelPulled(this.client, this.ctx.model);
   }
 
   /**
@@ -71,27 +67,19 @@ export class OllamaChat implements ChatModel {
   ): Promise<string> {
     const { onToken, signal } = options;
     signal?.throwIfAborted();
-    // One controller per call: ollama-js takes no signal for chat, so cancellation and clean-up
-    // go through the client's fetch.
+    // One controller per call: it carries the caller's abort and, once the answer is read, ends
+    // the connection and its idle timer.
     const call = new AbortController();
     const forward = () => call.abort(signal?.reason);
     signal?.addEventListener("abort", forward, { once: true });
-    const client = createOllamaClient({
-      host: this.ctx.host,
-      timeoutMs: this.ctx.timeoutMs,
-      fetch: this.fetch,
-      signal: call.signal,
-    });
 
     let text = "";
     let callbackFailure: { error: unknown } | undefined;
     try {
-      const stream = await client.chat({
-        model: this.ctx.model,
-        messages,
-        stream: true,
-        options: { num_ctx: this.numCtx, temperature: this.temperature },
-      });
+      const stream = await this.client.chatStream(
+        { model: this.ctx.model, messages, options: { num_ctx: this.numCtx, temperature: this.temperature } },
+        call.signal,
+      );
       for await (const part of stream) {
         const delta = part.message?.content ?? "";
         if (delta === "") continue;

@@ -1,28 +1,37 @@
 /**
- * One question from acknowledgement to cited answer, the same for /ask and for mentions:
- * queue (showing the place in line), stream the answer into the first message about once a
- * second, then replace it with the final embed(s) and send any further parts as follow-ups.
- * Errors are not handled here: they go up to the entry point, which alone decides what the user sees.
+ * One question from acknowledgement to cited answer, the same for every front end and entry
+ * (Discord's /ask and mentions alike): check the question, queue (showing the place in line),
+ * stream the answer into the first message about once a second, then replace it with the
+ * rendered answer and send any further parts as follow-ups. Errors are not handled here: they go
+ * up to the entry point, which alone decides what the user sees (presentError).
  */
-
-import type { BotContext } from "../discord/context.js";
-import { type OutgoingMessage, renderAnswer, renderStreaming } from "../discord/render.js";
-import type { ConversationTurn } from "../types.js";
+import type { ConversationTurn, Language } from "../types.js";
 import type { AnswerRecord } from "./answer-store.js";
+import type { ChatContext } from "./context.js";
 import { ShuttingDownError } from "./errors.js";
 import { MESSAGES, queuedMessage } from "./i18n.js";
+import type { AnswerRenderer, ReplyTarget } from "./ports.js";
 import { createThrottledEditor } from "./throttle.js";
 
-/** Where an answer is shown: the deferred interaction reply, or the bot's reply to a mention. */
-export interface AnswerTarget {
-  /** Replaces the first message's content (and embeds/components when given). */
-  edit(message: Partial<OutgoingMessage> & { content: string }): Promise<{ id: string }>;
-  /** Sends a further message after the last one. */
-  followUp(message: OutgoingMessage): Promise<{ id: string }>;
+/**
+ * Why a non-empty question is refused before any work, in `language`, or null when it may be
+ * asked. Taking the turn starts the user's cooldown, so call it once per question.
+ */
+export function refuseQuestion(
+  question: string,
+  userId: string,
+  language: Language,
+  ctx: Pick<ChatContext, "config" | "cooldown">,
+): string | null {
+  const t = MESSAGES[language];
+  const max = ctx.config.chat.maxQuestionLength;
+  if (question.length > max) return t.tooLong(max, question.length);
+  const wait = ctx.cooldown.take(userId);
+  return wait > 0 ? t.cooldown(wait) : null;
 }
 
 export interface AskRequest {
-  /** Used in button ids; the interaction id or the question message's id. */
+  /** Goes into the ids of controls under the answer; Discord uses the interaction or question message id. */
   answerId: string;
   question: string;
   history: ConversationTurn[];
@@ -35,9 +44,19 @@ export interface AskRequest {
   command?: string;
 }
 
-export async function runAsk(req: AskRequest, target: AnswerTarget, ctx: BotContext): Promise<AnswerRecord> {
+/** The front end's side of one answer: how it looks and where it goes. */
+export interface AskFrontEnd<M> {
+  renderer: AnswerRenderer<M>;
+  target: ReplyTarget<M>;
+}
+
+export async function runAsk<M>(
+  req: AskRequest,
+  { renderer, target }: AskFrontEnd<M>,
+  ctx: ChatContext,
+): Promise<AnswerRecord> {
   const log = ctx.logger.child({ command: req.command ?? "ask", userId: req.userId, answerId: req.answerId });
-  const editor = createThrottledEditor((content) => target.edit({ content }), {
+  const editor = createThrottledEditor((text) => target.showText(text), {
     intervalMs: ctx.options.streamIntervalMs,
     clock: ctx.clock,
     onError: (err) => log.warn({ err }, "progress edit failed"),
@@ -55,7 +74,7 @@ export async function runAsk(req: AskRequest, target: AnswerTarget, ctx: BotCont
           history: req.history,
           signal: ctx.signal,
           onProgress: (partial) => {
-            if (partial.trim()) editor.push(renderStreaming(partial));
+            if (partial.trim()) editor.push(renderer.streaming(partial));
           },
         });
         log.info(
@@ -83,7 +102,7 @@ export async function runAsk(req: AskRequest, target: AnswerTarget, ctx: BotCont
     await editor.stop();
   }
 
-  const messages = renderAnswer({
+  const messages = renderer.answer({
     question: req.question,
     result,
     answerId: req.answerId,

@@ -21,11 +21,6 @@ export class Cooldown {
     return 0;
   }
 
-  /** Gives the turn back, e.g. when the question was refused before any work was done. */
-  release(userId: string): void {
-    this.#until.delete(userId);
-  }
-
   /** Keeps memory bounded by the number of users active within one cooldown period. */
   #prune(now: number): void {
     if (this.#until.size < 1000) return;

@@ -1,15 +1,14 @@
 /**
  * Conversation history for follow-up questions, from a reply chain or from a thread's recent
- * messages. Both walks are bounded (depth, message count, characters), and the bot's own answers
- * are taken from the answer store when it still has them, since the message itself only shows
- * the answer inside embeds and possibly split over several messages.
+ * messages. Both walks are bounded by the limits the caller passes (depth, turns, characters per
+ * turn), and the bot's own answers are taken from the answer store when it still has them, since
+ * a front end may show an answer in rich blocks (Discord: embeds) and split over several messages.
  */
-
-import { truncate } from "../discord/limits.js";
 import type { ConversationTurn } from "../types.js";
 import type { AnswerStore } from "./answer-store.js";
+import { truncate } from "./truncate.js";
 
-/** The parts of a Discord message history needs; adapters build it from discord.js messages. */
+/** The parts of a message history needs; each front end builds it from its own messages. */
 export interface HistoryMessage {
   id: string;
   /** Written by this bot. */
@@ -29,7 +28,8 @@ export interface HistoryOptions {
   maxTurnChars: number;
 }
 
-export const DEFAULT_HISTORY = { maxDepth: 4, maxTurns: 6, maxTurnChars: 1500, threadMessages: 10 } as const;
+/** Limits that keep a follow-up's prompt small whatever the front end; the walk depth is the caller's. */
+export const DEFAULT_HISTORY = { maxTurns: 6, maxTurnChars: 1500 } as const;
 
 class TurnList {
   /** Oldest first. */

@@ -1,36 +1,24 @@
 /**
- * What the bot says, in the two languages its users write in. A question containing CJK
- * characters is answered in Chinese; commands without a question follow the user's client locale.
+ * What the bot says whatever the front end, in the two languages its users write in (the
+ * language comes from src/text/language.ts). Words that name a front end's own controls (slash
+ * commands, permissions) live with that front end, e.g. src/discord/messages.ts.
  */
 import type { UserErrorCode } from "../errors.js";
 import type { Language } from "../types.js";
 
-const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
-
-export function detectLanguage(text: string): Language {
-  return CJK.test(text) ? "zh" : "en";
-}
-
-export function languageFromLocale(locale: string | null | undefined): Language {
-  return locale?.toLowerCase().startsWith("zh") ? "zh" : "en";
-}
-
 export interface Messages {
   thinking: string;
   cooldown(seconds: number): string;
-  emptyQuestion: string;
   tooLong(max: number, got: number): string;
   answerTooOld: string;
   noPassages: string;
   feedbackThanks(vote: "up" | "down"): string;
-  reindexRefused: string;
   reindexBusy: string;
   reindexStarted: string;
   reindexDone(summary: string): string;
   shuttingDown: string;
   genericError: string;
   userError: Record<UserErrorCode, string>;
-  sourcesTitle: string;
   sourcesField: string;
   passagesTitle: string;
   showPassages: string;
@@ -42,8 +30,6 @@ export interface Messages {
   passageCount(n: number): string;
   lastIngest: string;
   embedder: string;
-  helpTitle: string;
-  helpBody(maxQuestionLength: number, cooldownSeconds: number): string;
 }
 
 /** Queue position is always shown in both languages: it is edited before the language matters. */
@@ -55,13 +41,10 @@ export const MESSAGES: Record<Language, Messages> = {
   zh: {
     thinking: "思考中…",
     cooldown: (s) => `提问太快了，请 ${s} 秒后再试。`,
-    emptyQuestion:
-      "请在命令或提及后写上问题，例如：`/ask question: 开源大模型有哪些优势？` 或 `@机器人 开源和闭源哪个更安全？`",
     tooLong: (max, got) => `问题太长了（${got} 字），请控制在 ${max} 字以内。`,
     answerTooOld: "这条回答太旧了，机器人已不再保存它（可能已重启）。请重新提问。",
     noPassages: "这条回答没有引用任何段落。",
     feedbackThanks: (v) => (v === "up" ? "谢谢反馈 👍" : "谢谢反馈 👎，我们会改进。"),
-    reindexRefused: "只有拥有“管理服务器”权限的成员才能重建索引。",
     reindexBusy: "索引正在重建中，请稍候。",
     reindexStarted: "开始增量重建索引…",
     reindexDone: (summary) => `✅ 索引已更新：${summary}`,
@@ -77,7 +60,6 @@ export const MESSAGES: Record<Language, Messages> = {
       "ingest-locked": "另一个导入任务正在进行，请稍后再试。",
       "bad-input": "无法处理这个问题，请换个说法。",
     },
-    sourcesTitle: "来源",
     sourcesField: "来源",
     passagesTitle: "引用段落",
     showPassages: "查看引用段落",
@@ -89,32 +71,16 @@ export const MESSAGES: Record<Language, Messages> = {
     passageCount: (n) => `${n} 段`,
     lastIngest: "最近导入",
     embedder: "嵌入模型",
-    helpTitle: "使用帮助",
-    helpBody: (max, cd) =>
-      [
-        "我根据一组关于开源与闭源大模型的中文文章回答问题，并用 [n] 标注出处。",
-        "",
-        `• \`/ask question:\` 提问（最多 ${max} 字${cd > 0 ? `，每 ${cd} 秒一次` : ""}）`,
-        "• 在频道里 @我 并写上问题，或直接私信我",
-        "• 回复我的回答（或在子区里 @我）可以追问",
-        "• `/sources` 查看索引中的文章",
-        "• `/reindex` 重新导入文章（需要“管理服务器”权限）",
-        "",
-        "回答下方的按钮可以查看引用的原文段落，或评价回答。",
-      ].join("\n"),
   },
   en: {
     thinking: "Thinking…",
     cooldown: (s) => `You're asking too fast; try again in ${s} s.`,
-    emptyQuestion:
-      "Please include a question, e.g. `/ask question: What are the advantages of open-source LLMs?` or `@bot Which is safer, open or closed models?`",
     tooLong: (max, got) => `That question is too long (${got} characters); please keep it under ${max}.`,
     answerTooOld:
       "This answer is too old: the bot no longer keeps it (it may have restarted). Please ask again.",
     noPassages: "This answer cites no passages.",
     feedbackThanks: (v) =>
       v === "up" ? "Thanks for the feedback 👍" : "Thanks for the feedback 👎, we'll improve.",
-    reindexRefused: "Only members with the Manage Server permission can rebuild the index.",
     reindexBusy: "The index is already being rebuilt; please wait.",
     reindexStarted: "Starting an incremental re-index…",
     reindexDone: (summary) => `✅ Index updated: ${summary}`,
@@ -133,7 +99,6 @@ export const MESSAGES: Record<Language, Messages> = {
       "ingest-locked": "Another ingest is running; please try again shortly.",
       "bad-input": "I can't work with that question; please rephrase it.",
     },
-    sourcesTitle: "Sources",
     sourcesField: "Sources",
     passagesTitle: "Cited passages",
     showPassages: "Show passages",
@@ -145,18 +110,5 @@ export const MESSAGES: Record<Language, Messages> = {
     passageCount: (n) => `${n} passage${n === 1 ? "" : "s"}`,
     lastIngest: "Last ingest",
     embedder: "Embeddings",
-    helpTitle: "Help",
-    helpBody: (max, cd) =>
-      [
-        "I answer questions about open- vs closed-source LLMs from a set of Chinese articles, citing them as [n].",
-        "",
-        `• \`/ask question:\` ask (up to ${max} characters${cd > 0 ? `, once every ${cd} s` : ""})`,
-        "• @mention me with a question in a channel, or DM me",
-        "• Reply to my answer (or @mention me in a thread) to ask a follow-up",
-        "• `/sources` lists the articles in the index",
-        "• `/reindex` re-imports the articles (needs Manage Server)",
-        "",
-        "The buttons under an answer show the cited passages or rate the answer.",
-      ].join("\n"),
   },
 };

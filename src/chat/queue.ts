@@ -20,7 +20,6 @@ export class AnswerQueue {
   #active = 0;
   #closed = false;
   readonly #waiting: Waiting[] = [];
-  readonly #idleWaiters: Array<() => void> = [];
 
   constructor(readonly concurrency: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be ≥ 1");
@@ -72,12 +71,6 @@ export class AnswerQueue {
     this.#closed = true;
   }
 
-  /** Resolves when nothing runs and nothing waits. */
-  onIdle(): Promise<void> {
-    if (this.#active === 0 && this.#waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
   #next(): void {
     while (this.#active < this.concurrency) {
       const item = this.#waiting.shift();
@@ -86,9 +79,6 @@ export class AnswerQueue {
       this.#waiting.forEach((w, i) => {
         notify(w.onPosition, i + 1);
       });
-    }
-    if (this.#active === 0 && this.#waiting.length === 0) {
-      for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Streams text into one message by editing it at most once per interval. Discord publishes no
- * edit rate limit; about one edit per second per message stays clear of 429s, and when a 429
- * does come discord.js waits by its Retry-After while we keep only the newest text, so a slow
- * edit never piles up a backlog of stale ones.
+ * Streams text into one message by editing it at most once per interval. Chat platforms rate-limit
+ * edits (Discord publishes no number; about one edit per second per message stays clear of its
+ * 429s), and while a slow edit is on the wire we keep only the newest text, so edits never pile up
+ * a backlog of stale ones.
  */
 
 export interface ThrottledEditor {

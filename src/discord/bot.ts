@@ -14,12 +14,9 @@ import {
   MessageFlags,
   RESTEvents,
 } from "discord.js";
-import { AnswerStore } from "../chat/answer-store.js";
-import { Cooldown } from "../chat/cooldown.js";
+import { createChatContext } from "../chat/context.js";
 import { presentError, ShuttingDownError } from "../chat/errors.js";
-import { FeedbackLog } from "../chat/feedback.js";
-import { detectLanguage, languageFromLocale } from "../chat/i18n.js";
-import { AnswerQueue } from "../chat/queue.js";
+import { detectLanguage, languageFromLocale } from "../text/language.js";
 import { handleButton } from "./buttons.js";
 import { createDiscordClient, noMentions } from "./client.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
@@ -54,19 +51,12 @@ export function createBot(deps: BotDeps): Bot {
   const inFlight = new Set<Promise<void>>();
 
   const ctx: BotContext = {
+    ...createChatContext({ config, logger, answerer: deps.answerer, clock, options, signal: abort.signal }),
     config,
-    logger,
-    answerer: deps.answerer,
+    options,
     // Called through the deps object so implementations that use `this` keep working.
     describeIndex: () => deps.describeIndex(),
     reindex: (onProgress) => deps.reindex(onProgress),
-    clock,
-    options,
-    queue: new AnswerQueue(config.discord.answerConcurrency),
-    cooldown: new Cooldown(config.discord.cooldownSeconds, clock),
-    store: new AnswerStore(options.answerCacheSize),
-    feedback: new FeedbackLog(config.discord.feedbackFile),
-    signal: abort.signal,
     isClosing: () => closing,
     reindexing: { running: false },
   };
@@ -180,7 +170,7 @@ export function createBot(deps: BotDeps): Bot {
         {
           user: client.user?.tag,
           guilds: client.guilds.cache.size,
-          concurrency: config.discord.answerConcurrency,
+          concurrency: config.chat.answerConcurrency,
         },
         "discord bot ready",
       );

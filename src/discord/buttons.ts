@@ -4,9 +4,10 @@
  * restart) gets an honest "too old" reply instead of a wrong one.
  */
 import { type ButtonInteraction, MessageFlags } from "discord.js";
-import { languageFromLocale, MESSAGES } from "../chat/i18n.js";
+import { languageFromLocale } from "../text/language.js";
 import { noMentions } from "./client.js";
 import type { BotContext } from "./context.js";
+import { MESSAGES } from "./messages.js";
 import { parseButtonId, renderPassages } from "./render.js";
 
 /** Handles a click; returns false when the button is not one of ours. Throws on failure. */

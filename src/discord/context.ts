@@ -1,10 +1,8 @@
-/** What every handler receives: injected dependencies plus the bot's shared, bounded state. */
-import type { Logger } from "pino";
-import type { AnswerStore } from "../chat/answer-store.js";
-import type { Cooldown } from "../chat/cooldown.js";
-import type { FeedbackLog } from "../chat/feedback.js";
-import type { AnswerQueue } from "../chat/queue.js";
+/** What every Discord handler receives: the shared chat state plus what only the Discord bot needs. */
+import type { ChatContext, ChatOptions } from "../chat/context.js";
+import { DEFAULT_CHAT_OPTIONS } from "../chat/context.js";
 import type { Config } from "../config.js";
+import type { Logger } from "../logger.js";
 import type { IndexSummary, QuestionAnswerer } from "../types.js";
 
 export interface BotDeps {
@@ -19,11 +17,7 @@ export interface BotDeps {
   options?: Partial<BotOptions>;
 }
 
-export interface BotOptions {
-  /** Minimum time between edits of one message while streaming (Discord: about one per second). */
-  streamIntervalMs: number;
-  /** Answers kept for buttons and follow-ups. */
-  answerCacheSize: number;
+export interface BotOptions extends ChatOptions {
   /** Messages fetched at most when walking a reply chain. */
   historyDepth: number;
   /** Recent messages read from a thread for a follow-up. */
@@ -33,27 +27,17 @@ export interface BotOptions {
 }
 
 export const DEFAULT_BOT_OPTIONS: BotOptions = {
-  streamIntervalMs: 1000,
-  answerCacheSize: 500,
+  ...DEFAULT_CHAT_OPTIONS,
   historyDepth: 4,
   threadHistoryMessages: 10,
   shutdownTimeoutMs: 30_000,
 };
 
-export interface BotContext {
+export interface BotContext extends ChatContext {
   config: Config;
-  logger: Logger;
-  answerer: QuestionAnswerer;
+  options: BotOptions;
   describeIndex(): Promise<IndexSummary>;
   reindex(onProgress: (line: string) => void): Promise<string>;
-  clock: () => number;
-  options: BotOptions;
-  queue: AnswerQueue;
-  cooldown: Cooldown;
-  store: AnswerStore;
-  feedback: FeedbackLog;
-  /** Aborted when a shutdown's grace period ends: answers still running give up. */
-  signal: AbortSignal;
   isClosing(): boolean;
   /** Only one /reindex at a time. */
   reindexing: { running: boolean };

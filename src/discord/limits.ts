@@ -2,7 +2,8 @@
  * Discord's message limits. discord.js enforces none of them: a payload over any limit is
  * rejected with 400 (code 50035) and the user sees nothing, so every renderer measures itself
  * against these numbers. Lengths are counted in UTF-16 units (`String#length`), which is never
- * less than Discord's own count, so staying within them here is safe.
+ * less than Discord's own count, so staying within them here is safe (cut with
+ * src/chat/truncate.ts).
  */
 import type { APIEmbed } from "discord.js";
 
@@ -29,14 +30,4 @@ export function embedLength(embed: APIEmbed): number {
   n += embed.footer?.text.length ?? 0;
   n += embed.author?.name.length ?? 0;
   return n;
-}
-
-/** Cuts `text` to at most `max` characters, marking the cut with an ellipsis; never splits a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return "…".slice(0, max);
-  let end = max - 1;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
 }

@@ -4,18 +4,20 @@
  * carries that conversation as history so the answerer can resolve "and what about cost?".
  */
 import type { Message } from "discord.js";
-import { type AnswerTarget, runAsk } from "../chat/ask-flow.js";
+import { refuseQuestion, runAsk } from "../chat/ask-flow.js";
 import {
   DEFAULT_HISTORY,
   type HistoryMessage,
   historyFromReplyChain,
   historyFromThread,
 } from "../chat/history.js";
-import { detectLanguage, MESSAGES } from "../chat/i18n.js";
+import type { ReplyTarget } from "../chat/ports.js";
+import { detectLanguage } from "../text/language.js";
 import type { ConversationTurn } from "../types.js";
 import { noMentions } from "./client.js";
 import type { BotContext } from "./context.js";
-import type { OutgoingMessage } from "./render.js";
+import { MESSAGES } from "./messages.js";
+import { discordRenderer, type OutgoingMessage } from "./render.js";
 
 /** Whether a message is addressed to the bot: a DM, or a mention of the bot (not @everyone, not a role). */
 export function isAddressedToBot(message: Message, selfId: string): boolean {
@@ -51,11 +53,15 @@ export function toHistoryMessage(message: Message, selfId: string): HistoryMessa
  * The bot's reply to a question message. The first edit posts the reply; later edits change it;
  * further parts reply to the previous part, so the reply chain runs through the whole answer.
  */
-export class MessageReplyTarget implements AnswerTarget {
+export class MessageReplyTarget implements ReplyTarget<OutgoingMessage> {
   #first: Message | null = null;
   #last: Message | null = null;
 
   constructor(private readonly question: Message) {}
+
+  async showText(content: string): Promise<void> {
+    await this.edit({ content });
+  }
 
   async edit(message: Partial<OutgoingMessage> & { content: string }): Promise<{ id: string }> {
     if (!this.#first) {
@@ -129,19 +135,14 @@ export async function handleMention(
     await target.say(`${MESSAGES.zh.emptyQuestion}\n${MESSAGES.en.emptyQuestion}`);
     return;
   }
-  const t = MESSAGES[detectLanguage(question)];
-  const max = ctx.config.discord.maxQuestionLength;
-  if (question.length > max) {
-    await target.say(t.tooLong(max, question.length));
-    return;
-  }
-  const wait = ctx.cooldown.take(message.author.id);
-  if (wait > 0) {
-    await target.say(t.cooldown(wait));
+  const lang = detectLanguage(question);
+  const refusal = refuseQuestion(question, message.author.id, lang, ctx);
+  if (refusal !== null) {
+    await target.say(refusal);
     return;
   }
   // The placeholder reply is the acknowledgement; history is fetched after it, not before.
-  await target.edit({ content: t.thinking });
+  await target.showText(MESSAGES[lang].thinking);
   let history: ConversationTurn[] = [];
   try {
     history = await collectHistory(message, ctx, selfId);
@@ -162,7 +163,7 @@ export async function handleMention(
       command: "mention",
       ...(parentMessageId ? { parentMessageId } : {}),
     },
-    target,
+    { renderer: discordRenderer, target },
     ctx,
   );
 }

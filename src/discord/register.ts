@@ -16,7 +16,7 @@ export async function registerCommands(config: Config, logger: Logger): Promise<
   const route = guildId
     ? Routes.applicationGuildCommands(clientId, guildId)
     : Routes.applicationCommands(clientId);
-  const body = commandDefinitions(config.discord);
+  const body = commandDefinitions(config.chat);
   const rest = new REST({ api: config.discord.apiUrl }).setToken(token);
   try {
     const registered = (await rest.put(route, { body })) as Array<{ name: string }>;

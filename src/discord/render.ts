@@ -10,9 +10,11 @@ import {
   ButtonStyle,
   ComponentType,
 } from "discord.js";
-import { MESSAGES } from "../chat/i18n.js";
+import type { AnswerRenderer, AnswerView } from "../chat/ports.js";
+import { truncate } from "../chat/truncate.js";
 import type { AskResult, Citation, IndexSummary, Language } from "../types.js";
-import { embedLength, LIMITS, truncate } from "./limits.js";
+import { embedLength, LIMITS } from "./limits.js";
+import { MESSAGES } from "./messages.js";
 import { splitMessage } from "./split.js";
 
 export type MessageRow = APIActionRowComponent<APIComponentInMessageActionRow>;
@@ -136,25 +138,12 @@ export function answerButtons(answerId: string, lang: Language, hasCitations: bo
   };
 }
 
-export interface RenderAnswerInput {
-  question: string;
-  result: AskResult;
-  answerId: string;
-  /** Time from receiving the question to the answer, as the user experienced it. */
-  elapsedMs: number;
-}
-
 /**
  * The final answer as one or more messages: the answer in embed descriptions split at sentence
  * ends, the sources and footer on the last part, and the buttons under it. Every message stays
  * within Discord's per-message embed limits.
  */
-export function renderAnswer({
-  question,
-  result,
-  answerId,
-  elapsedMs,
-}: RenderAnswerInput): OutgoingMessage[] {
+export function renderAnswer({ question, result, answerId, elapsedMs }: AnswerView): OutgoingMessage[] {
   const lang = result.language;
   const t = MESSAGES[lang];
   const color = result.refused ? COLORS.refused : COLORS.answer;
@@ -207,6 +196,12 @@ export function renderAnswer({
     };
   });
 }
+
+/** How the chat layer's ask flow shows an answer in Discord. */
+export const discordRenderer: AnswerRenderer<OutgoingMessage> = {
+  streaming: renderStreaming,
+  answer: renderAnswer,
+};
 
 /** The cited passages, one embed each, quoted, sized so the whole message stays within limits. */
 export function renderPassages(result: AskResult): OutgoingMessage {

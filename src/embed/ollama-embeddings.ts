@@ -4,34 +4,36 @@
  * with truncate:false, and retries a 404 (model not pulled) for over a minute.
  */
 import { Embeddings } from "@langchain/core/embeddings";
-import type { Ollama } from "ollama";
 import { UserError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import {
-  createOllamaClient,
   ensureModelPulled,
-  type FetchLike,
+  OllamaClient,
+  type OllamaClientOptions,
   type OllamaErrorContext,
   toOllamaUserError,
 } from "../ollama/client.js";
 
-export interface OllamaEmbeddingsOptions {
-  host: string;
+interface EmbeddingSettings {
   model: string;
   /** Texts per request: batching is about 20x faster than one text per request. */
   batchSize: number;
   /** Requests in flight at once. */
   concurrency: number;
-  /** Per request, see OllamaClientOptions.timeoutMs. */
-  timeoutMs: number;
-  fetch?: FetchLike;
   logger?: Logger;
 }
+
+/**
+ * The app passes its shared client; a caller that uses only embeddings (bench/run.ts) may give
+ * host and timeout instead and get a client of its own.
+ */
+export type OllamaEmbeddingsOptions = EmbeddingSettings &
+  ({ client: OllamaClient } | (OllamaClientOptions & { client?: never }));
 
 export class OllamaEmbeddings extends Embeddings {
   /** Recorded in the index manifest: vectors from different models must never be mixed. */
   readonly id: string;
-  private readonly client: Ollama;
+  readonly client: OllamaClient;
   private readonly ctx: OllamaErrorContext & { model: string };
   private readonly batchSize: number;
   private readonly concurrency: number;
@@ -50,17 +52,16 @@ export class OllamaEmbeddings extends Embeddings {
     this.batchSize = options.batchSize;
     this.concurrency = options.concurrency;
     this.logger = options.logger ?? silentLogger;
-    this.ctx = { host: options.host, timeoutMs: options.timeoutMs, model: options.model };
-    this.client = createOllamaClient({
-      host: options.host,
-      timeoutMs: options.timeoutMs,
-      fetch: options.fetch,
-    });
+    this.client = options.client ?? new OllamaClient(options);
+    this.ctx = { ...this.client.errorContext(options.model), model: options.model };
   }
 
-  /** Fails fast with the not-pulled message, before an ingest starts embedding thousands of chunks. */
+  /**
+   * Throws the not-pulled message if the model is missing. Only tests call it today: ingest and
+   * questions find out from their first /api/embed call, whose 404 gives the same message.
+   */
   async checkModel(): Promise<void> {
-    await ensureModelPulled(this.client, this.ctx.model, this.ctx);
+    await ensureModelPulled(this.client, this.ctx.model);
   }
 
   async embedQuery(text: string): Promise<number[]> {

@@ -1,10 +1,11 @@
 /**
- * The one place that builds an `ollama` client and turns its failures into messages a user can act
- * on. ollama-js has no timeout of its own and reports errors as a mix of `ResponseError`
- * (with `status_code`), plain `Error`s (an `{"error"}` line mid-stream) and fetch `TypeError`s, so
- * we wrap its `fetch` to add an idle timeout and to tag connection failures before they reach it.
+ * The Ollama client, built once per app (src/app.ts) and shared by embeddings and chat, and the
+ * one place that turns Ollama's failures into messages a user can act on. ollama-js has no
+ * timeout of its own and reports errors as a mix of `ResponseError` (with `status_code`), plain
+ * `Error`s (an `{"error"}` line mid-stream) and fetch `TypeError`s, so we wrap its `fetch` to add
+ * an idle timeout and to tag connection failures before they reach it.
  */
-import { Ollama } from "ollama";
+import { type ChatRequest, type ChatResponse, type EmbedRequest, type EmbedResponse, Ollama } from "ollama";
 import { UserError } from "../errors.js";
 
 export type FetchLike = typeof globalThis.fetch;
@@ -19,8 +20,52 @@ export interface OllamaClientOptions {
    */
   timeoutMs: number;
   fetch?: FetchLike;
-  /** Aborting it cancels every request of this client; they reject with `signal.reason`. */
-  signal?: AbortSignal;
+}
+
+/** One host, one timeout, one fetch for every Ollama call of the app. */
+export class OllamaClient {
+  readonly host: string;
+  readonly timeoutMs: number;
+  readonly #fetch: FetchLike;
+  readonly #api: Ollama;
+
+  constructor(options: OllamaClientOptions) {
+    this.host = options.host;
+    this.timeoutMs = options.timeoutMs;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#api = this.#withSignal(undefined);
+  }
+
+  /** The models pulled on the server (`/api/tags`). Throws what ollama-js throws. */
+  async listModels(): Promise<Array<{ name?: string; model?: string }>> {
+    return (await this.#api.list()).models ?? [];
+  }
+
+  /** `/api/embed`. Throws what ollama-js throws; map it with toOllamaUserError. */
+  embed(request: EmbedRequest): Promise<EmbedResponse> {
+    return this.#api.embed(request);
+  }
+
+  /**
+   * Streams `/api/chat`. Aborting `signal` cancels this call alone, also before the first byte:
+   * ollama-js 0.6 takes no per-request signal, so the call gets its own ollama-js view over this
+   * client's host, fetch and timeout. Throws what ollama-js throws.
+   */
+  chatStream(
+    request: Omit<ChatRequest, "stream">,
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<ChatResponse>> {
+    return this.#withSignal(signal).chat({ ...request, stream: true });
+  }
+
+  /** What toOllamaUserError needs to phrase a message; `model` for calls that name one. */
+  errorContext(model?: string): OllamaErrorContext {
+    return { host: this.host, timeoutMs: this.timeoutMs, ...(model === undefined ? {} : { model }) };
+  }
+
+  #withSignal(signal: AbortSignal | undefined): Ollama {
+    return new Ollama({ host: this.host, fetch: withIdleTimeout(this.#fetch, this.timeoutMs, signal) });
+  }
 }
 
 /** What the mapping below needs to phrase a message. */
@@ -56,11 +101,6 @@ export class OllamaConnectionError extends Error {
     );
     this.name = "OllamaConnectionError";
   }
-}
-
-export function createOllamaClient(options: OllamaClientOptions): Ollama {
-  const base = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  return new Ollama({ host: options.host, fetch: withIdleTimeout(base, options.timeoutMs, options.signal) });
 }
 
 /** Statuses whose Response must have a null body: re-wrapping them with a stream would throw. */
@@ -231,16 +271,12 @@ export function sameModelName(a: string, b: string): boolean {
 }
 
 /** Asks /api/tags whether `model` is pulled; throws the not-pulled UserError when it is not. */
-export async function ensureModelPulled(
-  client: Ollama,
-  model: string,
-  ctx: OllamaErrorContext,
-): Promise<void> {
+export async function ensureModelPulled(client: OllamaClient, model: string): Promise<void> {
   let models: Array<{ name?: string; model?: string }>;
   try {
-    models = (await client.list()).models ?? [];
+    models = await client.listModels();
   } catch (err) {
-    throw toOllamaUserError(err, { host: ctx.host, timeoutMs: ctx.timeoutMs });
+    throw toOllamaUserError(err, client.errorContext());
   }
   const found = models.some(
     (m) =>

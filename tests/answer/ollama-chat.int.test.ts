@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ChatMessage, OllamaChat, type OllamaChatOptions } from "../../src/answer/ollama-chat.js";
+import { type ChatMessage, OllamaChat } from "../../src/answer/ollama-chat.js";
 import { buildAnswerPrompt, estimateTokens, type PromptSource } from "../../src/answer/prompt.js";
 import { UserError } from "../../src/errors.js";
+import { type FetchLike, OllamaClient } from "../../src/ollama/client.js";
 import { type FakeChatRequest, FakeOllama } from "../fakes/ollama-server.js";
 
 const fake = new FakeOllama({ models: ["bge-m3", "qwen2.5:7b"] });
@@ -17,8 +18,17 @@ beforeEach(() => {
   fake.reset();
 });
 
-function chatModel(options: Partial<OllamaChatOptions> = {}): OllamaChat {
-  return new OllamaChat({ host, model: "qwen2.5:7b", numCtx: 4096, timeoutMs: 5000, ...options });
+interface Settings {
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  model?: string;
+  numCtx?: number;
+}
+
+/** A chat model over a client of its own, as the app builds them (client first, then the model). */
+function chatModel({ timeoutMs = 5000, fetch, ...options }: Settings = {}): OllamaChat {
+  const client = new OllamaClient({ host, timeoutMs, ...(fetch ? { fetch } : {}) });
+  return new OllamaChat({ client, model: "qwen2.5:7b", numCtx: 4096, ...options });
 }
 
 const question: ChatMessage[] = [{ role: "user", content: "开源模型有什么优势？" }];

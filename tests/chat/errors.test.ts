@@ -1,9 +1,10 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { presentError, ShuttingDownError } from "../../src/chat/errors.js";
-import { detectLanguage, languageFromLocale, MESSAGES } from "../../src/chat/i18n.js";
+import { MESSAGES } from "../../src/chat/i18n.js";
 import { QueueClosedError } from "../../src/chat/queue.js";
 import { UserError } from "../../src/errors.js";
+import { detectLanguage, languageFromLocale } from "../../src/text/language.js";
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { AnswerStore } from "../../src/chat/answer-store.js";
 import { FeedbackLog } from "../../src/chat/feedback.js";
 import { type HistoryMessage, historyFromReplyChain, historyFromThread } from "../../src/chat/history.js";
-import { sampleResult } from "../fakes/discord/fake-answerer.js";
+import { sampleResult } from "../fakes/answerer.js";
 
 const opts = (store = new AnswerStore(10)) => ({ store, maxDepth: 4, maxTurns: 6, maxTurnChars: 1500 });
 

@@ -4,9 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../src/chat/i18n.js";
+import { MESSAGES } from "../../src/discord/messages.js";
 import { UserError } from "../../src/errors.js";
-import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/discord/fake-answerer.js";
+import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
 import type { FakeInteraction, FakeMessage } from "../fakes/discord/server.js";
 
@@ -202,7 +202,7 @@ describe("buttons", () => {
     const b = h.fake.click({ customId: down ?? "", messageId: answer.id, user: voter });
     await h.fake.waitFor(() => b.ack);
     expect(a.ack?.data?.content).toBe(MESSAGES.zh.feedbackThanks("up"));
-    const lines = (await readFile(h.config.discord.feedbackFile, "utf8"))
+    const lines = (await readFile(h.config.chat.feedbackFile, "utf8"))
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l));

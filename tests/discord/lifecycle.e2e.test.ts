@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../src/chat/i18n.js";
 import { loadConfig } from "../../src/config.js";
+import { MESSAGES } from "../../src/discord/messages.js";
 import { registerCommands } from "../../src/discord/register.js";
 import { silentLogger } from "../../src/logger.js";
-import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/discord/fake-answerer.js";
+import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
 import { FakeDiscord, type FakeMessage } from "../fakes/discord/server.js";
 

@@ -3,7 +3,7 @@
  * queue, and long streamed answers while the fake rate-limits a share of the edits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeAnswerer } from "../fakes/discord/fake-answerer.js";
+import { FakeAnswerer } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
 import type { FakeInteraction, FakeMessage } from "../fakes/discord/server.js";
 

@@ -10,7 +10,7 @@ import {
   renderStreaming,
 } from "../../src/discord/render.js";
 import type { Citation } from "../../src/types.js";
-import { SAMPLE_CITATIONS, sampleResult } from "../fakes/discord/fake-answerer.js";
+import { SAMPLE_CITATIONS, sampleResult } from "../fakes/answerer.js";
 import { messageProblems } from "../fakes/discord/server.js";
 
 const QUESTION = "开源大模型有哪些优势？";

@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { OllamaEmbeddings, type OllamaEmbeddingsOptions } from "../../src/embed/ollama-embeddings.js";
+import { OllamaEmbeddings } from "../../src/embed/ollama-embeddings.js";
 import { UserError } from "../../src/errors.js";
+import { type FetchLike, OllamaClient } from "../../src/ollama/client.js";
 import { FakeOllama, fakeEmbedding } from "../fakes/ollama-server.js";
 
 const DIM = 24;
@@ -18,15 +19,24 @@ beforeEach(() => {
   fake.reset();
 });
 
-function embeddings(options: Partial<OllamaEmbeddingsOptions> = {}): OllamaEmbeddings {
-  return new OllamaEmbeddings({
-    host,
-    model: "bge-m3",
-    batchSize: 32,
-    concurrency: 2,
-    timeoutMs: 5000,
-    ...options,
-  });
+interface Settings {
+  host?: string;
+  timeoutMs?: number;
+  fetch?: FetchLike;
+  model?: string;
+  batchSize?: number;
+  concurrency?: number;
+}
+
+/** Embeddings over a client of their own, as the app builds them (client first, then the embedder). */
+function embeddings({
+  host: at = host,
+  timeoutMs = 5000,
+  fetch,
+  ...options
+}: Settings = {}): OllamaEmbeddings {
+  const client = new OllamaClient({ host: at, timeoutMs, ...(fetch ? { fetch } : {}) });
+  return new OllamaEmbeddings({ client, model: "bge-m3", batchSize: 32, concurrency: 2, ...options });
 }
 
 async function failure(promise: Promise<unknown>): Promise<UserError> {

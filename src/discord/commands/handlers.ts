@@ -3,13 +3,15 @@
  * is the one place that turns an error into what the user sees.
  */
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from "discord.js";
-import { type AnswerTarget, runAsk } from "../../chat/ask-flow.js";
-import { detectLanguage, languageFromLocale, MESSAGES } from "../../chat/i18n.js";
+import { refuseQuestion, runAsk } from "../../chat/ask-flow.js";
+import type { ReplyTarget } from "../../chat/ports.js";
 import { createThrottledEditor } from "../../chat/throttle.js";
+import { detectLanguage, languageFromLocale } from "../../text/language.js";
 import { noMentions } from "../client.js";
 import type { BotContext } from "../context.js";
 import { LIMITS } from "../limits.js";
-import { renderHelp, renderSources } from "../render.js";
+import { MESSAGES } from "../messages.js";
+import { discordRenderer, type OutgoingMessage, renderHelp, renderSources } from "../render.js";
 import type { CommandName } from "./registry.js";
 
 export type CommandHandler = (interaction: ChatInputCommandInteraction, ctx: BotContext) => Promise<void>;
@@ -19,8 +21,10 @@ function replyPrivately(interaction: ChatInputCommandInteraction, content: strin
   return interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
 }
 
-export function interactionTarget(interaction: ChatInputCommandInteraction): AnswerTarget {
+/** The deferred reply is the first message; further parts are follow-ups. */
+export function interactionTarget(interaction: ChatInputCommandInteraction): ReplyTarget<OutgoingMessage> {
   return {
+    showText: (content) => interaction.editReply({ content, allowedMentions: noMentions() }),
     edit: async (message) => {
       const sent = await interaction.editReply({ ...message, allowedMentions: noMentions() });
       return { id: sent.id };
@@ -36,20 +40,14 @@ const ask: CommandHandler = async (interaction, ctx) => {
   const receivedAt = ctx.clock();
   const question = interaction.options.getString("question", true).trim();
   const lang = question ? detectLanguage(question) : languageFromLocale(interaction.locale);
-  const t = MESSAGES[lang];
-  const max = ctx.config.discord.maxQuestionLength;
   // Everything before deferReply is synchronous, so the acknowledgement goes out at once.
   if (!question) {
-    await replyPrivately(interaction, t.emptyQuestion);
+    await replyPrivately(interaction, MESSAGES[lang].emptyQuestion);
     return;
   }
-  if (question.length > max) {
-    await replyPrivately(interaction, t.tooLong(max, question.length));
-    return;
-  }
-  const wait = ctx.cooldown.take(interaction.user.id);
-  if (wait > 0) {
-    await replyPrivately(interaction, t.cooldown(wait));
+  const refusal = refuseQuestion(question, interaction.user.id, lang, ctx);
+  if (refusal !== null) {
+    await replyPrivately(interaction, refusal);
     return;
   }
   // Deferred before queueing: the 3 s acknowledgement deadline must not depend on the queue.
@@ -63,7 +61,7 @@ const ask: CommandHandler = async (interaction, ctx) => {
       receivedAt,
       command: "ask",
     },
-    interactionTarget(interaction),
+    { renderer: discordRenderer, target: interactionTarget(interaction) },
     ctx,
   );
 };
@@ -81,7 +79,7 @@ const sources: CommandHandler = async (interaction, ctx) => {
 
 const help: CommandHandler = async (interaction, ctx) => {
   const lang = languageFromLocale(interaction.locale);
-  const { maxQuestionLength, cooldownSeconds } = ctx.config.discord;
+  const { maxQuestionLength, cooldownSeconds } = ctx.config.chat;
   await interaction.reply({
     embeds: [renderHelp(lang, maxQuestionLength, cooldownSeconds)],
     flags: MessageFlags.Ephemeral,

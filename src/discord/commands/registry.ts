@@ -20,7 +20,7 @@ export function isCommandName(name: string): name is CommandName {
 }
 
 /** The settings the definitions depend on (the question length limit). */
-export type CommandSettings = Pick<Config["discord"], "maxQuestionLength">;
+export type CommandSettings = Pick<Config["chat"], "maxQuestionLength">;
 
 const EVERYWHERE = [InteractionContextType.Guild, InteractionContextType.BotDM];
 

@@ -10,7 +10,7 @@ import type { BotOptions } from "../../../src/discord/context.js";
 import { type Bot, createBot } from "../../../src/discord/index.js";
 import { createLogger, type Logger } from "../../../src/logger.js";
 import type { IndexSummary, QuestionAnswerer } from "../../../src/types.js";
-import { FakeAnswerer } from "./fake-answerer.js";
+import { FakeAnswerer } from "../answerer.js";
 import { FakeDiscord, type FakeDiscordOptions } from "./server.js";
 
 export interface LogLine {

@@ -1,7 +1,7 @@
 /**
  * FakeDiscord: a local Discord (REST under /api/v10 + a JSON gateway) that the REAL discord.js
  * Client talks to in tests and benchmarks. It listens on 127.0.0.1, port 0, and never forwards
- * anything. Behaviour follows /work/shared/notes/discord-wire.md (checked against discord.js 14.28).
+ * anything. Behaviour follows ../shared/notes/discord-wire.md (checked against discord.js 14.28).
  *
  * ## Starting
  *   const fake = await FakeDiscord.start({ ackDeadlineMs?: 3000, retryAfterSeconds?: 0.25 });

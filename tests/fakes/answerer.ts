@@ -4,13 +4,7 @@
  * stream slowly, take a while, fail with a UserError (or anything else), or answer at length.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type {
-  AskOptions,
-  AskResult,
-  Citation,
-  ConversationTurn,
-  QuestionAnswerer,
-} from "../../../src/types.js";
+import type { AskOptions, AskResult, Citation, ConversationTurn, QuestionAnswerer } from "../../src/types.js";
 
 export const SAMPLE_CITATIONS: Citation[] = [
   {
