@@ -15,7 +15,7 @@ import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress
 import type { Logger } from "./logger.js";
 import { type FetchLike, OllamaClient } from "./ollama/client.js";
 import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
-import { readCurrentBuildId } from "./store/build.js";
+import { FORMAT_VERSION, readCurrentBuildId, readManifest } from "./store/build.js";
 import { IndexHandle, summariseIndex } from "./store/load.js";
 import { sharedTokenizer, type Tokenizer } from "./text/tokenizer.js";
 import type { IndexSummary, QuestionAnswerer } from "./types.js";
@@ -112,7 +112,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return formatIngestSummary(summary);
     },
     async ensureIndex(onBuild) {
-      if (await readCurrentBuildId(config.indexDir)) return null;
+      // A build written by an older version is as good as none: rebuild it rather than have
+      // every question fail with "index-outdated".
+      const current = await readCurrentBuildId(config.indexDir);
+      const manifest = current ? await readManifest(config.indexDir, current).catch(() => null) : null;
+      if (manifest?.formatVersion === FORMAT_VERSION) return null;
       onBuild?.();
       return runIngest();
     },

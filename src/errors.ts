@@ -9,6 +9,9 @@ export type UserErrorCode =
   | "ollama-failed"
   | "index-missing"
   | "index-mismatch"
+  | "index-outdated"
+  | "corpus-missing"
+  | "embedder-dimension"
   | "ingest-locked"
   | "bad-input";
 

@@ -57,6 +57,10 @@ export const MESSAGES: Record<Language, Messages> = {
       "ollama-failed": "答题模型出错了，请稍后再试。",
       "index-missing": "还没有建立文章索引，请管理员先运行导入（/reindex 或 npm run ingest）。",
       "index-mismatch": "文章索引与当前的嵌入模型不匹配，请管理员重建索引。",
+      "index-outdated": "文章索引是旧版本建立的，请管理员重建索引（/reindex 或 npm run ingest）。",
+      "corpus-missing": "找不到文章目录，请管理员检查 CORPUS_DIR 设置。",
+      "embedder-dimension":
+        "嵌入模型返回的向量维度与索引不符，请管理员完整重建索引（npm run ingest -- --full）。",
       "ingest-locked": "另一个导入任务正在进行，请稍后再试。",
       "bad-input": "无法处理这个问题，请换个说法。",
     },
@@ -96,6 +100,11 @@ export const MESSAGES: Record<Language, Messages> = {
         "There is no article index yet; an admin needs to run the ingest (/reindex or npm run ingest).",
       "index-mismatch":
         "The article index doesn't match the configured embedding model; an admin needs to rebuild it.",
+      "index-outdated":
+        "The article index was built by an older version; an admin needs to rebuild it (/reindex or npm run ingest).",
+      "corpus-missing": "The article folder is missing; an admin needs to check CORPUS_DIR.",
+      "embedder-dimension":
+        "The embedding model returned vectors of a different size than the index; an admin needs a full rebuild (npm run ingest -- --full).",
       "ingest-locked": "Another ingest is running; please try again shortly.",
       "bad-input": "I can't work with that question; please rephrase it.",
     },

@@ -72,7 +72,7 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
       const vec = embedded[j];
       if (!vec || vec.length !== dimension) {
         throw new UserError(
-          "bad-input",
+          "embedder-dimension",
           `the embedder ${embeddings.id} returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}: if the model changed under the same name, run the ingest with --full`,
         );
       }

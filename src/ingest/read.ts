@@ -13,7 +13,7 @@ export async function readCorpus(corpusDir: string): Promise<CorpusFile[]> {
   );
   if (!isDirectory) {
     throw new UserError(
-      "bad-input",
+      "corpus-missing",
       `the corpus folder ${corpusDir} does not exist or is not a folder: set CORPUS_DIR to the folder of articles to index`,
     );
   }

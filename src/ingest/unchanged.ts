@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { readCurrentManifest } from "../store/build.js";
+import { FORMAT_VERSION, readCurrentManifest } from "../store/build.js";
 import { readBuildSource } from "../store/build-source.js";
 import type { IngestSummary } from "./summary.js";
 
@@ -16,7 +16,9 @@ export async function keptBuild(
   const source = await readBuildSource(indexDir);
   if (!source || source.fingerprint !== fingerprint) return null;
   const kept = await readCurrentManifest(indexDir);
-  if (!kept || kept.buildId !== source.buildId) return null;
+  // The manifest is checked too: a build this version cannot read is never kept, whatever
+  // the record beside it says.
+  if (!kept || kept.buildId !== source.buildId || kept.formatVersion !== FORMAT_VERSION) return null;
   for (const s of source.skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
   const total = kept.chunkCount;
   const unchanged = Object.keys(kept.files).length;

@@ -10,7 +10,7 @@ import type {
 } from "../retrieve/ports.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { type Bm25Data, Bm25Index } from "./bm25.js";
-import { buildFiles, layout, type Manifest, readCurrentBuildId } from "./build.js";
+import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
 import type { DenseIndex, DenseSearchOptions } from "./dense/dense-index.js";
 import { loadDenseIndex } from "./dense/factory.js";
 
@@ -60,6 +60,14 @@ export async function loadIndex(
 ): Promise<LoadedIndex> {
   const files = buildFiles(layout(indexDir).build(buildId));
   const manifest = JSON.parse(await readFile(files.manifest, "utf8")) as Manifest;
+  // An older build's files mean something else (positions for ids, a graph without ids):
+  // reading them would answer from a half-loaded index rather than fail.
+  if (manifest.formatVersion !== FORMAT_VERSION) {
+    throw new UserError(
+      "index-outdated",
+      `the index at ${indexDir} was written in format ${manifest.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
+    );
+  }
   const chunks = JSON.parse(await readFile(files.chunks, "utf8")) as Chunk[];
   const bm25 = new Bm25Index(JSON.parse(await readFile(files.bm25, "utf8")) as Bm25Data);
   const dense = existsSync(files.dense) ? await loadDenseIndex(files.dense, options) : null;
