@@ -12,6 +12,8 @@ export function textReader(format: ArticleFormat): DocumentReader {
     read(bytes) {
       const decoded = decodeText(bytes);
       if ("binary" in decoded) throw new Error("binary content, not text");
+      if ("mojibake" in decoded)
+        throw new Error(`mojibake: ${decoded.mojibake}; save the page again as UTF-8`);
       return decoded.text;
     },
   };

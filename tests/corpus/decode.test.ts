@@ -65,4 +65,28 @@ describe("decodeText", () => {
     const text = "第一列\t第二列\r\n\f新页\n";
     expect(decodeText(utf8(text))).toEqual({ text, encoding: "utf-8" });
   });
+
+  it("detects Big5 (Traditional Chinese) and Shift_JIS without a declaration", () => {
+    const big5 = "開源還是閉源？台灣企業導入大型語言模型時，最在意的是資料自主、繁體中文能力與總持有成本。";
+    expect(decodeText(new Uint8Array(iconv.encode(big5, "big5")))).toEqual({ text: big5, encoding: "big5" });
+    const sjis =
+      "オープンソースの大規模言語モデルとクローズドソースのモデルを、費用と安全性の面から比較します。";
+    expect(decodeText(new Uint8Array(iconv.encode(sjis, "shift_jis")))).toEqual({
+      text: sjis,
+      encoding: "shift_jis",
+    });
+  });
+
+  it("honours the charset a page declares in <meta>", () => {
+    const page = `<html><head><meta http-equiv="Content-Type" content="text/html; charset=big5"></head><body><p>開源模型</p></body></html>`;
+    const decoded = decodeText(new Uint8Array(iconv.encode(page, "big5")));
+    expect(decoded).toEqual({ text: page, encoding: "big5" });
+  });
+
+  it("reports mojibake: UTF-8 once decoded as Latin-1 and saved again", () => {
+    const garbled = Buffer.from(Buffer.from(TEXT.repeat(3), "utf8").toString("latin1"), "utf8");
+    expect(decodeText(new Uint8Array(garbled))).toEqual({
+      mojibake: "UTF-8 text that was decoded as Latin-1 and saved again",
+    });
+  });
 });
