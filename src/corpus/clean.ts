@@ -1,18 +1,21 @@
 import type { ArticleFormat, ArticleMeta } from "../types.js";
-import { type Block, blocksFromPlainLines, blocksToBody, hasCjk } from "./blocks.js";
-import { removeBoilerplate } from "./boilerplate.js";
+import { type Block, blocksToBody, hasCjk, isTextBlock } from "./blocks.js";
+import { type RemovedBlock, removeBoilerplate } from "./boilerplate.js";
 import { htmlToBlocks } from "./html.js";
-import { markdownToBlocks, stripInlineMarkdown } from "./markdown.js";
+import { markdownToBlocks } from "./markdown.js";
+import { plainTextToBlocks } from "./plain.js";
 
 export interface CleanedArticle {
   title: string;
   body: string;
   author?: string;
   date?: string;
-  removed: Array<{ rule: string; text: string }>;
+  /** What cleaning dropped, each with its reason. */
+  removed: RemovedBlock[];
 }
 
 function looksLikeTitle(block: Block): boolean {
+  if (!isTextBlock(block)) return false;
   const t = block.text;
   return t.length >= 4 && t.length <= 100 && (hasCjk(t) || t.split(/\s+/).length >= 3);
 }
@@ -47,10 +50,17 @@ export function cleanArticle(
     const extract = htmlToBlocks(text);
     blocks = extract.blocks;
     pageTitle = extract.title;
-  } else if (format === "markdown") blocks = markdownToBlocks(text);
-  else blocks = blocksFromPlainLines(text.split(/\r?\n/).map((l) => stripInlineMarkdown(l)));
+  } else if (format === "markdown") {
+    blocks = markdownToBlocks(text);
+    // A Markdown page's first-level heading is its title, wherever the capture put it.
+    const h1 = blocks.find((b) => b.kind === "heading" && b.level === 1);
+    if (h1 && isTextBlock(h1)) pageTitle = h1.text;
+  } else blocks = plainTextToBlocks(text);
 
-  const cleaned = removeBoilerplate(blocks);
+  const cleaned = removeBoilerplate(blocks, {
+    title: meta.title ?? pageTitle ?? "",
+    findTitleLine: !pageTitle,
+  });
   blocks = cleaned.blocks;
 
   let title = meta.title;
@@ -59,6 +69,7 @@ export function cleanArticle(
   const untitled = !title && !pageTitle;
   if (
     first &&
+    isTextBlock(first) &&
     ((first.kind === "heading" && first.level === 1) ||
       (untitled && looksLikeTitle(first) && first.kind !== "item"))
   ) {
@@ -68,7 +79,8 @@ export function cleanArticle(
   title ??= pageTitle;
   // A plain first line that repeats the title given by metadata is the page's title line.
   const lead = blocks[0];
-  if (lead && lead.kind !== "heading" && title && isTitleLine(lead.text, title)) blocks = blocks.slice(1);
+  if (lead && (lead.kind === "para" || lead.kind === "item") && title && isTitleLine(lead.text, title))
+    blocks = blocks.slice(1);
   // A heading that merely repeats the title adds nothing to a heading path.
   const titleKey = (title ?? "").replace(/[\s\p{P}]/gu, "");
   blocks = blocks.filter((b) => !(b.kind === "heading" && b.text.replace(/[\s\p{P}]/gu, "") === titleKey));

@@ -13,7 +13,7 @@ import { normalise } from "../helpers/ingest-helpers.js";
 const para = (text: string): Block => ({ kind: "para", text });
 const item = (text: string): Block => ({ kind: "item", text });
 const heading = (text: string, level = 2): Block => ({ kind: "heading", level, text });
-const texts = (blocks: Block[]) => blocks.map((b) => b.text);
+const texts = (blocks: Block[]) => blocks.map((b) => ("text" in b ? b.text : b.kind));
 
 /** Body blocks of a cleaned article, without Markdown heading or bullet marks, normalised. */
 function bodyBlocks(body: string): string[] {
@@ -208,9 +208,9 @@ describe("removeBoilerplate", () => {
     ]);
     expect(texts(out.blocks)).toEqual(texts(body));
     expect(out.removed.map((r) => r.rule)).toEqual([
-      "related-articles",
-      "related-articles",
-      "related-articles",
+      "related-articles tail",
+      "related-articles tail",
+      "related-articles tail",
     ]);
   });
 
@@ -284,7 +284,7 @@ describe("removeBoilerplate", () => {
       para("扫描下方二维码，关注公众号获取更多资料"),
       para("—— ✦ ——"),
     ]);
-    expect(texts(out.blocks)).toEqual([body.text]);
+    expect(texts(out.blocks)).toEqual([(body as { text: string }).text]);
     expect(out.author).toBe("张三");
     expect(out.date).toBe("2024-03-05");
   });
@@ -299,15 +299,12 @@ describe("removeBoilerplate", () => {
     expect(texts(removeBoilerplate(early).blocks)).toEqual(texts(early));
   });
 
-  it("drops short non-Chinese page chrome before the article only", () => {
-    const out = removeBoilerplate([
-      para("Home"),
-      para("Blog"),
-      para("正文第一段。"),
-      para("GPT-4o"),
-      para("正文第二段。"),
-    ]);
-    expect(texts(out.blocks)).toEqual(["正文第一段。", "GPT-4o", "正文第二段。"]);
+  it("drops short page chrome before the article, but not the same kind of line inside it", () => {
+    const first = "正文第一段介绍了开源模型在私有化部署时的硬件成本，以及团队需要承担的运维工作量。";
+    const second = "正文第二段比较了闭源接口按调用量计费的方式，指出流量平稳时自建更划算。";
+    const out = removeBoilerplate([para("Home"), para("Blog"), para(first), para("GPT-4o"), para(second)]);
+    expect(texts(out.blocks)).toEqual([first, "GPT-4o", second]);
+    expect(out.removed.map((r) => r.text)).toEqual(["Home", "Blog"]);
   });
 
   it("keeps body paragraphs that merely mention copyright, disclaimers or QR codes", () => {

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { type Block, blocksFromPlainLines, blocksToBody, headingLevelOf } from "../../src/corpus/blocks.js";
 import { cleanArticle } from "../../src/corpus/clean.js";
 import { htmlToBlocks } from "../../src/corpus/html.js";
-import { markdownToBlocks, stripInlineMarkdown } from "../../src/corpus/markdown.js";
+import { markdownToBlocks } from "../../src/corpus/markdown.js";
+import { stripInlineMarkdown } from "../../src/corpus/plain.js";
 
 const LONG = "这是一个足够长的正文段落，用来说明上面那一行是一个小标题而不是普通的句子。";
 
@@ -145,22 +146,20 @@ describe("markdownToBlocks", () => {
     ]);
   });
 
-  it("skips thematic breaks and table separator rows, keeps table cells and block quotes", () => {
+  it("skips thematic breaks, reads a table as a table with its header, keeps block quotes", () => {
     const blocks = markdownToBlocks(
       ["---", "| 类型 | 代表 |", "| --- | --- |", "| 开源 | **LLaMA** |", "", "> 引用的话。"].join("\n"),
     );
     expect(blocks).toEqual<Block[]>([
-      { kind: "para", text: "类型 | 代表" },
-      { kind: "para", text: "开源 | LLaMA" },
+      { kind: "table", header: ["类型", "代表"], rows: [["开源", "LLaMA"]] },
       { kind: "para", text: "引用的话。" },
     ]);
   });
 
-  it("keeps fenced code lines as text and does not read '#' inside a fence as a heading", () => {
-    const blocks = markdownToBlocks(["```python", "# 注释", "print(1)", "```"].join("\n"));
+  it("keeps fenced code whole, indentation and all, and never reads '#' inside a fence as a heading", () => {
+    const blocks = markdownToBlocks(["```python", "# 注释", "def f():", "    return 1", "```"].join("\n"));
     expect(blocks).toEqual<Block[]>([
-      { kind: "para", text: "# 注释" },
-      { kind: "para", text: "print(1)" },
+      { kind: "code", lang: "python", text: "# 注释\ndef f():\n    return 1" },
     ]);
   });
 
