@@ -18,6 +18,14 @@ export interface Article {
   meta: ArticleMeta;
   /** Cleaned article body: Markdown-like headings (`#`), paragraphs separated by blank lines. */
   body: string;
+  /** What cleaning dropped from the page, each block with its reason (inspect --removed). */
+  removed?: RemovedBlock[];
+}
+
+/** A block of a page that cleaning dropped, and why. */
+export interface RemovedBlock {
+  rule: string;
+  text: string;
 }
 
 /** A passage of an article: the unit that is embedded, indexed, retrieved and cited. */
@@ -35,7 +43,14 @@ export interface Chunk {
   end: number;
   /** The passage as shown to users. */
   text: string;
+  /**
+   * What the passage holds: prose, rows of a table (each row with its header), or code (fenced,
+   * indentation kept). Absent in indexes built before tables and code were kept: prose.
+   */
+  kind?: PassageKind;
 }
+
+export type PassageKind = "text" | "table" | "code";
 
 export type Language = "zh" | "en";
 

@@ -181,3 +181,76 @@ describe("chunking the five captured articles", () => {
     for (const a of articles) checkInvariants(a, chunkArticle(a, { size, overlap }), { size, overlap });
   });
 });
+
+describe("tables and code", () => {
+  const options = { size: 120, overlap: 30 };
+
+  it("turns each table row into a line that names its columns, under the header", () => {
+    const body = [
+      "## 对比",
+      "| 方面 | 开源 | 闭源 |",
+      "| --- | --- | --- |",
+      "| 维护 | 自己负责 | 提供商负责 |",
+      "| 成本 | 硬件投入 | 按量计费 |",
+    ].join("\n");
+    const [chunk, ...rest] = chunkArticle(article(body), options);
+    expect(rest).toEqual([]);
+    expect(chunk?.kind).toBe("table");
+    expect(chunk?.headingPath).toEqual(["对比"]);
+    expect(chunk?.text).toBe(
+      "方面 | 开源 | 闭源\n维护 — 开源：自己负责；闭源：提供商负责\n成本 — 开源：硬件投入；闭源：按量计费",
+    );
+  });
+
+  it("repeats the header in every passage of a table split over several", () => {
+    const rows = Array.from(
+      { length: 12 },
+      (_, i) => `| 第${i + 1}项 | 开源的情况说明${i} | 闭源的情况说明${i} |`,
+    );
+    const body = ["| 方面 | 开源 | 闭源 |", "| --- | --- | --- |", ...rows].join("\n");
+    const chunks = chunkArticle(article(body), options);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) {
+      expect(c.kind).toBe("table");
+      expect(c.text.split("\n")[0]).toBe("方面 | 开源 | 闭源");
+      for (const line of c.text.split("\n").slice(1)) expect(line).toMatch(/^第\d+项 — 开源：.+；闭源：.+$/);
+    }
+    const all = chunks.flatMap((c) => c.text.split("\n").slice(1));
+    expect(all).toHaveLength(12);
+  });
+
+  it("keeps code whole, fenced, with its indentation and closing lines, and never as a heading", () => {
+    const code = [
+      "pricing = {",
+      '    "gpt-4": {"input": 0.03},',
+      '    "mistral": {"license": "Apache 2.0"},',
+      "}",
+    ];
+    const body = [
+      "## 价格",
+      "下面是价格表。",
+      "```python",
+      "# 注释不是标题",
+      ...code,
+      "```",
+      "后面的说明。",
+    ].join("\n");
+    const chunks = chunkArticle(article(body), options);
+    const codeChunk = chunks.find((c) => c.kind === "code");
+    expect(codeChunk?.text).toBe(["```python", "# 注释不是标题", ...code, "```"].join("\n"));
+    expect(codeChunk?.headingPath).toEqual(["价格"]);
+    expect(chunks.map((c) => c.kind)).toEqual(["text", "code", "text"]);
+    expect(chunks.every((c) => c.headingPath.every((h) => !h.includes("注释")))).toBe(true);
+  });
+
+  it("cuts code longer than twice the passage size between lines, each part fenced", () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `    value_${i} = compute(${i})`);
+    const chunks = chunkArticle(article(["```", ...lines, "```"].join("\n")), options);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) {
+      expect(c.text.startsWith("```\n")).toBe(true);
+      expect(c.text.endsWith("\n```")).toBe(true);
+    }
+    expect(chunks.flatMap((c) => c.text.split("\n").filter((l) => !l.startsWith("```")))).toEqual(lines);
+  });
+});
