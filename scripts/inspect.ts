@@ -1,11 +1,50 @@
+/**
+ * `npm run inspect`: what the index holds, per article; `--json` one line per passage.
+ * `npm run inspect -- --removed [FILE]`: what cleaning drops from each corpus file (or the files
+ * whose path contains FILE), block by block with the reason, read from corpus/ as it is now, so
+ * an operator who has just added an article can check it before (or without) ingesting.
+ */
 import { HEADING_SEPARATOR } from "../src/chunk/chunker.js";
+import { loadCorpus } from "../src/corpus/load.js";
 import { UserError } from "../src/errors.js";
 import { readCurrentBuildId } from "../src/store/build.js";
 import { loadIndex } from "../src/store/load.js";
-import { runCli } from "./cli.js";
+import { runCli, usageError } from "./cli.js";
+
+const usage = `usage: npm run inspect -- [--json] | --removed [FILE] [--json]
+  --removed [FILE]  what cleaning drops from each corpus file (paths containing FILE), with reasons`;
 
 await runCli(async ({ config }) => {
-  const json = process.argv.includes("--json");
+  const args = process.argv.slice(2);
+  const json = args.includes("--json");
+  const unknown = args.find((a) => a.startsWith("-") && !["--json", "--removed", "--help", "-h"].includes(a));
+  if (unknown) throw usageError(`unknown option ${unknown}`, usage);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (args.includes("--removed")) {
+    const filter = args.find((a) => !a.startsWith("-"));
+    const { articles, skipped } = await loadCorpus(config.corpusDir);
+    const chosen = articles.filter((a) => !filter || a.source.includes(filter));
+    if (filter && chosen.length === 0 && !skipped.some((s) => s.source.includes(filter)))
+      throw new UserError("bad-input", `no article in ${config.corpusDir} has a path containing "${filter}"`);
+    const out: string[] = [];
+    for (const a of chosen) {
+      const removed = a.removed ?? [];
+      if (json) {
+        for (const r of removed) out.push(JSON.stringify({ source: a.source, rule: r.rule, text: r.text }));
+        continue;
+      }
+      out.push(`${a.source}: ${removed.length} blocks removed (title: ${a.meta.title})`);
+      for (const r of removed)
+        out.push(`  [${r.rule}] ${r.text.length > 120 ? `${r.text.slice(0, 117)}…` : r.text}`);
+    }
+    for (const s of skipped.filter((s) => !filter || s.source.includes(filter)))
+      if (!json) out.push(`${s.source}: skipped (${s.reason})`);
+    if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
+    return 0;
+  }
   const buildId = await readCurrentBuildId(config.indexDir);
   if (!buildId)
     throw new UserError("index-missing", `no index at ${config.indexDir}: run "npm run ingest" first`);
@@ -13,7 +52,7 @@ await runCli(async ({ config }) => {
   if (json) {
     for (const c of index.chunks) {
       process.stdout.write(
-        `${JSON.stringify({ id: c.id, source: c.source, title: c.title, heading: c.headingPath.join(HEADING_SEPARATOR), text: c.text })}\n`,
+        `${JSON.stringify({ id: c.id, source: c.source, title: c.title, heading: c.headingPath.join(HEADING_SEPARATOR), kind: c.kind ?? "text", text: c.text })}\n`,
       );
     }
     return 0;
@@ -23,7 +62,11 @@ await runCli(async ({ config }) => {
     `index ${m.buildId} built ${m.builtAt} with ${m.embedder.id} (${m.embedder.dimension} dims), ${m.chunkCount} passages`,
   ];
   for (const [source, f] of Object.entries(m.files)) {
-    lines.push(`  ${source}`, `    ${f.title}${f.url ? ` <${f.url}>` : ""}: ${f.chunkIds.length} passages`);
+    const removed = f.removedBlocks ? `, ${f.removedBlocks} blocks of page furniture removed` : "";
+    lines.push(
+      `  ${source}`,
+      `    ${f.title}${f.url ? ` <${f.url}>` : ""}: ${f.chunkIds.length} passages${removed}`,
+    );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
   return 0;

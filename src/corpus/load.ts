@@ -122,7 +122,7 @@ export function parseArticle(
   if (url) meta.url = url;
   if (author) meta.author = author;
   if (date) meta.date = date;
-  return { source, sha256: sha256(bytes), format, meta, body: cleaned.body };
+  return { source, sha256: sha256(bytes), format, meta, body: cleaned.body, removed: cleaned.removed };
 }
 
 /** Read every article under the corpus directory (see loadArticles). */

@@ -12,7 +12,7 @@ import { buildSettings, corpusFingerprint } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
 import { publishBuild } from "./publish.js";
 import { readCorpus } from "./read.js";
-import type { IngestProgress, IngestSummary } from "./summary.js";
+import { cleanedFiles, type IngestProgress, type IngestSummary } from "./summary.js";
 import { keptBuild } from "./unchanged.js";
 
 export type { IngestSummary } from "./summary.js";
@@ -87,6 +87,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       chunks: { embedded: embedded.embedded, reused, total: chunks.length },
       rebuildReason: why,
       skipped,
+      cleaned: cleanedFiles(articles.map((a) => [a.source, a.removed?.length ?? 0])),
       seconds: seconds(),
     };
   });

@@ -46,6 +46,7 @@ function manifestFor(p: Publication): Manifest {
           title: a.meta.title,
           ...(a.meta.url ? { url: a.meta.url } : {}),
           chunkIds: p.chunks.filter((c) => c.source === a.source).map((c) => c.id),
+          removedBlocks: a.removed?.length ?? 0,
         },
       ]),
     ),

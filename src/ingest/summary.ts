@@ -7,7 +7,26 @@ export interface IngestSummary {
   /** Why everything was re-embedded, when it was. */
   rebuildReason: string | null;
   skipped: SkippedFile[];
+  /** Blocks of page furniture cleaning removed, per file that had any, most first. */
+  cleaned: Array<{ source: string; removedBlocks: number }>;
   seconds: number;
+}
+
+/** Files by blocks removed, most first; files with none left out. */
+export function cleanedFiles(entries: Array<[string, number]>): IngestSummary["cleaned"] {
+  return entries
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([source, removedBlocks]) => ({ source, removedBlocks }));
+}
+
+/** "143 blocks of page furniture removed (a.html 111, b.txt 20, …)", or null when none were. */
+function cleanedPart(cleaned: IngestSummary["cleaned"]): string | null {
+  const total = cleaned.reduce((n, c) => n + c.removedBlocks, 0);
+  if (total === 0) return null;
+  const top = cleaned.slice(0, 5).map((c) => `${c.source} ${c.removedBlocks}`);
+  const more = cleaned.length > 5 ? `, ${cleaned.length - 5} more files` : "";
+  return `${total} blocks of page furniture removed (${top.join(", ")}${more}); see npm run inspect -- --removed FILE`;
 }
 
 export interface IngestProgress {
@@ -34,6 +53,7 @@ export function formatIngestReport(
     `index ${s.buildId} ready in ${where.indexDir}${s.rebuildReason ? ` (full rebuild: ${s.rebuildReason})` : ""}`,
     `files:  ${filesPart(s.files)}`,
     `chunks: ${passagesPart(s.chunks)} (${where.embedderId})`,
+    ...(cleanedPart(s.cleaned) ? [`clean:  ${cleanedPart(s.cleaned)}`] : []),
     `time:   ${s.seconds.toFixed(2)} s`,
     "",
   ].join("\n");

@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.js";
 import { FORMAT_VERSION, readCurrentManifest } from "../store/build.js";
 import { readBuildSource } from "../store/build-source.js";
-import type { IngestSummary } from "./summary.js";
+import { cleanedFiles, type IngestSummary } from "./summary.js";
 
 /**
  * The current build, summarised as a rebuild would report it, when it was made from exactly
@@ -28,5 +28,6 @@ export async function keptBuild(
     chunks: { embedded: 0, reused: total, total },
     rebuildReason: null,
     skipped: source.skipped,
+    cleaned: cleanedFiles(Object.entries(kept.files).map(([file, f]) => [file, f.removedBlocks ?? 0])),
   };
 }

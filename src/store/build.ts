@@ -16,6 +16,8 @@ export interface FileEntry {
   title: string;
   url?: string;
   chunkIds: string[];
+  /** Blocks of page furniture cleaning dropped from the file. */
+  removedBlocks?: number;
 }
 
 export interface Manifest {
@@ -30,7 +32,8 @@ export interface Manifest {
   chunkCount: number;
 }
 
-export const PIPELINE_VERSION = "clean-1/chunk-1/tok-1";
+/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2). */
+export const PIPELINE_VERSION = "clean-2/chunk-2/tok-1";
 
 export const layout = (indexDir: string) => ({
   current: path.join(indexDir, "CURRENT"),

@@ -34,6 +34,7 @@ describe("parseArticle", () => {
       format: "markdown",
       meta: { title: "标题", url: "https://example.org/a" },
       body: BODY,
+      removed: [],
     });
   });
 

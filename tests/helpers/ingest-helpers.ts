@@ -102,6 +102,7 @@ export interface InspectLine {
   source: string;
   title: string;
   heading: string;
+  kind: string;
   text: string;
 }
 
@@ -115,6 +116,7 @@ export async function inspectIndex(indexDir: string): Promise<InspectLine[]> {
     source: c.source,
     title: c.title,
     heading: c.headingPath.join(HEADING_SEPARATOR),
+    kind: c.kind ?? "text",
     text: c.text,
   }));
 }

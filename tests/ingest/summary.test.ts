@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  cleanedFiles,
   formatIngestReport,
   formatIngestSummary,
   type IngestProgress,
@@ -14,6 +15,7 @@ const SUMMARY: IngestSummary = {
   chunks: { embedded: 6, reused: 7, total: 13 },
   rebuildReason: null,
   skipped: [],
+  cleaned: [],
   seconds: 1.234,
 };
 
@@ -36,6 +38,26 @@ describe("ingest summary", () => {
       "time:   1.23 s",
       "",
     ]);
+  });
+
+  it("reports the blocks cleaning removed, the files with most first, at most five by name", () => {
+    const cleaned = cleanedFiles([
+      ["a.html", 3],
+      ["b.txt", 0],
+      ["c.md", 40],
+      ["d.html", 1],
+      ["e.html", 2],
+      ["f.html", 2],
+      ["g.html", 5],
+    ]);
+    expect(cleaned.map((c) => c.source)).toEqual(["c.md", "g.html", "a.html", "e.html", "f.html", "d.html"]);
+    const report = formatIngestReport({ ...SUMMARY, cleaned }, { indexDir: "/idx", embedderId: "builtin:x" });
+    expect(report).toContain(
+      "clean:  53 blocks of page furniture removed (c.md 40, g.html 5, a.html 3, e.html 2, f.html 2, 1 more files); see npm run inspect -- --removed FILE",
+    );
+    expect(formatIngestReport(SUMMARY, { indexDir: "/idx", embedderId: "builtin:x" })).not.toContain(
+      "clean:",
+    );
   });
 
   it("passes progress on about every tenth of the way, always at the end, never twice", () => {

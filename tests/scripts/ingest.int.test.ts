@@ -70,12 +70,16 @@ describe("npm run ingest / inspect", () => {
     expect(Object.keys(summary).sort()).toEqual([
       "buildId",
       "chunks",
+      "cleaned",
       "files",
       "rebuildReason",
       "seconds",
       "skipped",
     ]);
     expect(summary.files).toEqual({ added: 5, changed: 0, unchanged: 0, removed: 0, skipped: 1 });
+    // The five captures carry page furniture; each file that lost any is counted.
+    expect(summary.cleaned.length).toBeGreaterThan(0);
+    for (const c of summary.cleaned) expect(c.removedBlocks).toBeGreaterThan(0);
     expect(summary.chunks.total).toBeGreaterThan(5);
     expect(summary.chunks).toEqual({
       embedded: summary.chunks.total,
@@ -100,7 +104,7 @@ describe("npm run ingest / inspect", () => {
     expect(summary.chunks).toEqual({ embedded: 0, reused: total, total });
   });
 
-  it("inspect --json prints one {id, source, title, heading, text} line per passage of the current build", async () => {
+  it("inspect --json prints one {id, source, title, heading, kind, text} line per passage of the current build", async () => {
     const r = await run("inspect", ["--json"]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout
@@ -109,7 +113,7 @@ describe("npm run ingest / inspect", () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(total);
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(["id", "source", "title", "heading", "text"]);
+      expect(Object.keys(l)).toEqual(["id", "source", "title", "heading", "kind", "text"]);
       for (const v of Object.values(l)) expect(typeof v).toBe("string");
       expect(l.text.length).toBeGreaterThan(0);
     }

@@ -1,0 +1,45 @@
+/**
+ * `npm run eval:clean`: how well cleaning separates article text from page furniture on the
+ * capture set (tests/fixtures/captures: pages from many kinds of sites, each with a gold file
+ * labelling every visible line). Prints content and furniture precision/recall per page and
+ * overall; `--misses` lists every gold line cleaning got wrong; `--json` prints the figures.
+ */
+import { CAPTURES_DIR, scoreCaptures } from "../src/eval/clean-captures.js";
+import { cleanMetrics } from "../src/eval/clean-metrics.js";
+import { runCli } from "./cli.js";
+
+const pct = (x: number) => (x * 100).toFixed(1).padStart(6);
+
+await runCli(async () => {
+  const args = process.argv.slice(2);
+  const dir = args.find((a) => !a.startsWith("--")) ?? CAPTURES_DIR;
+  const pages = await scoreCaptures(dir);
+  const overall = cleanMetrics(pages.map((p) => p.score));
+  if (args.includes("--json")) {
+    process.stdout.write(
+      `${JSON.stringify({ overall, pages: Object.fromEntries(pages.map((p) => [p.page, cleanMetrics([p.score])])) })}\n`,
+    );
+    return 0;
+  }
+  process.stdout.write(
+    "page                          content: recall  precision   furniture: recall  precision\n",
+  );
+  for (const { page, score } of pages) {
+    const m = cleanMetrics([score]);
+    process.stdout.write(
+      `${page.padEnd(30)} ${pct(m.contentRecall)}%   ${pct(m.contentPrecision)}%            ${pct(m.furnitureRecall)}%   ${pct(m.furniturePrecision)}%\n`,
+    );
+  }
+  process.stdout.write(
+    `${"overall".padEnd(30)} ${pct(overall.contentRecall)}%   ${pct(overall.contentPrecision)}%            ${pct(overall.furnitureRecall)}%   ${pct(overall.furniturePrecision)}%\n`,
+  );
+  if (args.includes("--misses")) {
+    for (const { page, score } of pages) {
+      for (const r of score.lines.filter((l) => !l.ok)) {
+        const what = ["furniture", "diagram"].includes(r.line.kind) ? "leaked" : "lost";
+        process.stdout.write(`${page}: ${what} ${r.line.kind}: ${r.line.text.slice(0, 100)}\n`);
+      }
+    }
+  }
+  return 0;
+});

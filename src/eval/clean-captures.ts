@@ -1,0 +1,42 @@
+/** Scoring cleaning on a folder of captured pages with gold files (see clean-metrics.ts). */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArticle } from "../corpus/load.js";
+import type { Article } from "../types.js";
+import { type PageScore, parseGold, scorePage } from "./clean-metrics.js";
+
+/** The project's capture set: pages from many kinds of sites, each with a gold file. */
+export const CAPTURES_DIR = "tests/fixtures/captures";
+
+export interface CapturedPage {
+  page: string;
+  score: PageScore;
+  /** The cleaned article, or null when the loader skipped the page. */
+  article: Article | null;
+}
+
+export async function scoreCaptures(dir: string): Promise<CapturedPage[]> {
+  const names = await readdir(dir);
+  const golds = new Set(names.filter((f) => f.endsWith(".gold.txt")));
+  const files = names.filter(
+    (f) =>
+      /\.(html?|md|txt)$/.test(f) &&
+      !f.endsWith(".gold.txt") &&
+      golds.has(f.replace(/\.[^.]+$/, ".gold.txt")),
+  );
+  const out: CapturedPage[] = [];
+  for (const file of files.sort()) {
+    const page = file.replace(/\.[^.]+$/, "");
+    const gold = parseGold(await readFile(path.join(dir, `${page}.gold.txt`), "utf8"));
+    let cleaned = { title: "", body: "" };
+    let article: Article | null = null;
+    try {
+      article = parseArticle(file, await readFile(path.join(dir, file)));
+      cleaned = { title: article.meta.title, body: article.body };
+    } catch {
+      // A page the loader skips keeps nothing: every content line counts as lost.
+    }
+    out.push({ page, score: scorePage(gold, cleaned), article });
+  }
+  return out;
+}
