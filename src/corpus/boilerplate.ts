@@ -52,7 +52,7 @@ const VIEW_COUNT = /(浏览量|阅读量|阅读数|阅读次数|次浏览|次阅
  */
 const UI_WORDS = new Set(
   (
-    "首页 主页 登录 注册 退出 搜索 下载 上传 分享到 会员 会员中心 创作 写文章 写回答 发布 投稿 关注 已关注 取消关注 粉丝 私信 举报 " +
+    "首页 主页 登录 注册 退出 搜索 下载 上传 分享到 关注他 关注她 关注作者 关注我 会员 会员中心 创作 写文章 写回答 发布 投稿 关注 已关注 取消关注 粉丝 私信 举报 " +
     "点赞 赞 赞同 反对 喜欢 收藏 已收藏 评论 分享 转发 回复 引用 复制 复制代码 复制链接 展开 收起 展开全文 阅读全文 阅读原文 " +
     "查看更多 更多 加载更多 上一篇 下一篇 上一页 下一页 返回 返回顶部 返回列表 顶部 订阅 扫一扫 在看 打赏 置顶 沙发 板凳 " +
     "原创 转载 翻译 编辑 删除 导航 菜单 目录 标签 分类 归档 友链 联系我们 关于我们 帮助 反馈 设置 消息 通知 邀请回答 " +
@@ -220,11 +220,22 @@ function firstPass(block: TextBlock, f: BlockFeatures, title: string): { cls: Bl
   if (/^[\d\s.,:;/|·-]+$/.test(t)) return bad("numbers only (line numbers, counters)");
   if (t.length <= 120 && (PAGE_META.test(t) || (VIEW_COUNT.test(t) && /\d/.test(t) && !f.sentenceEnd)))
     return bad("page metadata");
-  if (f.numberShare >= THRESHOLDS.numberShare && t.length <= 80 && !f.sentenceEnd)
+  // A line of dates and counters says little else: "发布于 2025-03-02 · 阅读 630". A dated
+  // timeline entry ("2025 年 2 月 13 日：宣布…全面免费") has words of its own.
+  const words = t.replace(/[\d\s\p{P}\p{S}年月日时分秒]/gu, "").length;
+  if (f.numberShare >= THRESHOLDS.numberShare && t.length <= 80 && !f.sentenceEnd && words < 10)
     return bad("dates and counters");
-  if (f.iconPrefix && t.length <= 80 && (/[:：]/.test(t) || !f.sentenceEnd))
-    return bad("icon-labelled meta line");
+  // "📌 适合人群：…", "🕒 更新：…" are meta lines; "💡 结论：…。" is a callout, a sentence.
+  if (f.iconPrefix && t.length <= 80 && !f.sentenceEnd) return bad("icon-labelled meta line");
   if (f.uiShare >= THRESHOLDS.uiShare && t.length <= 80) return bad("interface labels");
+  // "128 人赞同了该文章", "35 条评论", "1.2k 阅读": a counter of readers' reactions.
+  if (
+    t.length <= 30 &&
+    /^[\d.,]+\s*[kKwW万千]?\s*(人|次|条|个)?\s*(赞同|点赞|赞|收藏|评论|阅读|浏览|喜欢|关注|回答|转发|分享|likes?|claps?|comments?|views?|reads?|responses?)/i.test(
+      t,
+    )
+  )
+    return bad("interface counter");
   if (f.linkDensity >= THRESHOLDS.linkDensity && t.length <= 200) return bad("link text");
   // A web address standing for itself ("blog.example.dev", "Original article: https://…").
   const address =
@@ -446,7 +457,9 @@ function seriesRuns(blocks: Block[]): Set<number> {
       if (!b || !isLinkLike(b)) break;
       if (isBracketLabel(textOf(b))) continue;
       if (b.kind === "heading") break;
-      if (commonPrefix(prefixSource, stripBullet(textOf(b))) >= 4) members.push(j);
+      // The shared prefix is a series' name, not a date: dated timeline entries are not a series.
+      const shared = prefixSource.slice(0, commonPrefix(prefixSource, stripBullet(textOf(b))));
+      if (shared.replace(/[\d\s年月日.\-/:：]/g, "").length >= 4) members.push(j);
       else break;
     }
     if (members.length >= 3) {
@@ -615,7 +628,9 @@ export function classifyBlocks(input: Block[], options: ClassifyOptions = {}): B
     const first = firstPass(block, f, title);
     // Outside the page's main content only prose that is good on its own survives (a question
     // above its answers, footnotes); short lines there are the site's, whatever their neighbours.
-    if (outside.has(block) && first.cls !== "good" && first.cls !== "bad")
+    // A heading that is a whole sentence (a standfirst under the title) counts as prose there.
+    const standfirst = block.kind === "heading" && f.sentenceEnd && f.weight >= THRESHOLDS.goodWeight;
+    if (outside.has(block) && first.cls !== "good" && first.cls !== "bad" && !standfirst)
       return {
         block,
         cls: "bad",

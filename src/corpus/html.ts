@@ -52,7 +52,9 @@ const ELEMENT_NODE = 1;
 
 /** Elements that never hold article text. */
 const NEVER_TEXT =
-  "script,style,noscript,template,svg,iframe,object,embed,canvas,link,meta,form,button,input,select,textarea,nav,aside,footer,dialog";
+  "script,style,noscript,template,svg,iframe,object,embed,canvas,link,meta,form,button,input,select,textarea,dialog";
+/** A page's own regions around the article; inside Markdown an <aside> is the author's callout. */
+const PAGE_REGIONS = "nav,aside,footer";
 const HIDDEN =
   '[hidden],[aria-hidden="true"],[style*="display:none"],[style*="display: none"],[style*="visibility:hidden"],[style*="visibility: hidden"]';
 /** Class words of elements that are there for screen readers or scripts, not for the page. */
@@ -125,12 +127,16 @@ function linkTextLength(el: DomElement): number {
 }
 
 /** Take out what is never article text, so neither Readability nor the walker sees it. */
-function removeFurniture(document: DomDocument): void {
+function removeFurniture(
+  document: DomDocument,
+  options: { pageRegions: boolean } = { pageRegions: true },
+): void {
   for (const el of all(document.querySelectorAll(NEVER_TEXT))) el.remove();
+  if (options.pageRegions) for (const el of all(document.querySelectorAll(PAGE_REGIONS))) el.remove();
   for (const el of all(document.querySelectorAll(HIDDEN))) el.remove();
   // A page header holds the site's logo, menu and search; an article's own header holds its
   // title: keep the heading, drop the rest.
-  for (const header of all(document.querySelectorAll("header"))) {
+  for (const header of options.pageRegions ? all(document.querySelectorAll("header")) : []) {
     const heading = header.querySelector("h1,h2");
     const insideArticle = /\b(article|main)\b/.test(ancestorsOf(header).join(" "));
     if (heading && insideArticle) {
@@ -387,6 +393,6 @@ export function htmlToBlocks(html: string): HtmlExtract {
 export function htmlFragmentToBlocks(html: string): Block[] {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const doc = document as unknown as DomDocument;
-  removeFurniture(doc);
+  removeFurniture(doc, { pageRegions: false });
   return doc.body ? domToBlocks(doc.body) : [];
 }
