@@ -15,23 +15,23 @@ export interface CapturedPage {
   article: Article | null;
 }
 
+/**
+ * Score every page of `dir/pages` against its gold file `dir/gold/NAME.gold.txt` (a page without
+ * a gold file is not scored).
+ */
 export async function scoreCaptures(dir: string): Promise<CapturedPage[]> {
-  const names = await readdir(dir);
-  const golds = new Set(names.filter((f) => f.endsWith(".gold.txt")));
-  const files = names.filter(
-    (f) =>
-      /\.(html?|md|txt)$/.test(f) &&
-      !f.endsWith(".gold.txt") &&
-      golds.has(f.replace(/\.[^.]+$/, ".gold.txt")),
+  const golds = new Set(await readdir(path.join(dir, "gold")));
+  const files = (await readdir(path.join(dir, "pages"))).filter((f) =>
+    golds.has(f.replace(/\.[^.]+$/, ".gold.txt")),
   );
   const out: CapturedPage[] = [];
   for (const file of files.sort()) {
     const page = file.replace(/\.[^.]+$/, "");
-    const gold = parseGold(await readFile(path.join(dir, `${page}.gold.txt`), "utf8"));
+    const gold = parseGold(await readFile(path.join(dir, "gold", `${page}.gold.txt`), "utf8"));
     let cleaned = { title: "", body: "" };
     let article: Article | null = null;
     try {
-      article = parseArticle(file, await readFile(path.join(dir, file)));
+      article = parseArticle(file, await readFile(path.join(dir, "pages", file)));
       cleaned = { title: article.meta.title, body: article.body };
     } catch {
       // A page the loader skips keeps nothing: every content line counts as lost.

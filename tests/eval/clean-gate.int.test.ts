@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 const gold = (page: string) =>
-  parseGold(readFileSync(path.join(REPO, CAPTURES_DIR, `${page}.gold.txt`), "utf8"));
+  parseGold(readFileSync(path.join(REPO, CAPTURES_DIR, "gold", `${page}.gold.txt`), "utf8"));
 
 describe("the capture set", () => {
   it("has pages from at least 15 kinds of sites, every one read by the loader", () => {
