@@ -1,10 +1,13 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createApp } from "../src/app.js";
 import { buildBaseline } from "../src/eval/baseline.js";
 import {
   computeMetrics,
   type EvalRecord,
-  firstRelevantRank,
+  failureReasons,
   type Metrics,
   parseQuestions,
 } from "../src/eval/metrics.js";
@@ -12,9 +15,12 @@ import { metricsTable } from "../src/eval/report.js";
 import { runQuestions } from "../src/eval/run.js";
 import { runCli, usageError } from "./cli.js";
 
-const usage = `usage: npm run eval -- [questions.jsonl] [--out results.jsonl] [--k 5] [--baseline] [--json]
-  Runs each question through the ask pipeline and prints the metrics of ../shared/eval/README.md.
-  Default questions: eval/questions.jsonl (the project's copy of the public set).`;
+const usage = `usage: npm run eval -- [questions.jsonl] [--corpus DIR]... [--out results.jsonl] [--k 5] [--baseline] [--json]
+  Runs each question through the ask pipeline and prints the metrics of ../shared/eval/README.md,
+  then every failing question with its reasons.
+  Default questions: eval/questions.jsonl (the project's copy of the public set).
+  --corpus DIR (repeatable): answer from these folders together, indexed in a temporary folder,
+  instead of CORPUS_DIR/INDEX_DIR (e.g. --corpus corpus --corpus tests/fixtures/captures/pages).`;
 
 function parseArgs(argv: string[]) {
   const opts = {
@@ -23,12 +29,17 @@ function parseArgs(argv: string[]) {
     k: undefined as number | undefined,
     baseline: false,
     json: false,
+    corpus: [] as string[],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--out") {
       opts.out = argv[++i];
       if (!opts.out) throw usageError("--out needs a file name", usage);
+    } else if (a === "--corpus") {
+      const dir = argv[++i];
+      if (!dir) throw usageError("--corpus needs a folder", usage);
+      opts.corpus.push(dir);
     } else if (a === "--k") opts.k = Number(argv[++i]);
     else if (a === "--baseline") opts.baseline = true;
     else if (a === "--json") opts.json = true;
@@ -41,6 +52,22 @@ function parseArgs(argv: string[]) {
   return opts;
 }
 
+/**
+ * Several corpus folders as one: a temporary folder of links to them (the corpus walker follows
+ * links), with its own temporary index, removed when the process exits.
+ */
+async function combinedCorpus(folders: string[]): Promise<{ corpusDir: string; indexDir: string }> {
+  const root = await mkdtemp(path.join(tmpdir(), "eval-corpus-"));
+  process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+  const corpusDir = path.join(root, "corpus");
+  await mkdir(corpusDir);
+  for (const [i, folder] of folders.entries()) {
+    if (!existsSync(folder)) throw usageError(`--corpus ${folder}: no such folder`, usage);
+    await symlink(path.resolve(folder), path.join(corpusDir, `${i}-${path.basename(path.resolve(folder))}`));
+  }
+  return { corpusDir, indexDir: path.join(root, "index") };
+}
+
 await runCli(async ({ config, logger }) => {
   const opts = parseArgs(process.argv.slice(2));
   if (!opts) {
@@ -49,7 +76,9 @@ await runCli(async ({ config, logger }) => {
   }
   const questions = parseQuestions(await readFile(opts.file, "utf8"));
   const k = opts.k ?? config.retrieval.k;
-  const app = await createApp({ ...config, retrieval: { ...config.retrieval, k } }, { logger });
+  const where = opts.corpus.length > 0 ? await combinedCorpus(opts.corpus) : null;
+  const dirs = where ? { corpusDir: where.corpusDir, indexDir: where.indexDir } : {};
+  const app = await createApp({ ...config, ...dirs, retrieval: { ...config.retrieval, k } }, { logger });
   if (await app.ensureIndex(() => process.stderr.write("no index yet: building it …\n")))
     process.stderr.write("index built\n");
 
@@ -73,7 +102,7 @@ await runCli(async ({ config, logger }) => {
     });
   }
   if (opts.baseline) {
-    const search = await buildBaseline(config.corpusDir, app.embeddings);
+    const search = await buildBaseline(app.config.corpusDir, app.embeddings);
     const baselineRecords: EvalRecord[] = [];
     for (const q of questions) {
       const started = performance.now();
@@ -118,17 +147,14 @@ await runCli(async ({ config, logger }) => {
       `${questions.length} questions from ${opts.file}; ${app.embeddings.id}, chat ${config.chatProvider}, k=${k}\n\n`,
     );
     process.stdout.write(`${metricsTable(columns)}\n`);
-    const misses = records.filter(
-      (r) =>
-        r.result.refused === r.question.answerable ||
-        (r.question.answerable &&
-          (firstRelevantRank(
-            r.result.retrieved.map((p) => p.text),
-            r.question.evidence,
-          ) ?? 99) > 5),
-    );
-    if (misses.length > 0)
-      process.stdout.write(`\nto look at: ${misses.map((r) => r.question.id).join(", ")}\n`);
+    const failing = records
+      .map((r) => ({ r, reasons: failureReasons(r, k) }))
+      .filter((f) => f.reasons.length > 0);
+    if (failing.length > 0) {
+      process.stdout.write(`\n${failing.length} failing:\n`);
+      for (const { r, reasons } of failing)
+        process.stdout.write(`  ${r.question.id} ${r.question.question}\n    ${reasons.join("; ")}\n`);
+    }
   }
   return 0;
 });

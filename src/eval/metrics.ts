@@ -54,6 +54,10 @@ export interface Metrics {
   citationValidity: number | null;
   answerHit: number | null;
   refusalAccuracy: number | null;
+  /** Of the questions refused, the share that the articles indeed do not cover. */
+  refusalPrecision: number | null;
+  /** Of the questions the articles do not cover, the share refused. */
+  refusalRecall: number | null;
   latencyP50: number | null;
   latencyP95: number | null;
 }
@@ -100,9 +104,42 @@ export function computeMetrics(records: EvalRecord[], k = 5): Metrics {
       answeredAnswerable.map((r) => r.question.answer_any.some((a) => contains(r.result.answer, a))),
     ),
     refusalAccuracy: share(records.map((r) => r.result.refused === !r.question.answerable)),
+    refusalPrecision: share(records.filter((r) => r.result.refused).map((r) => !r.question.answerable)),
+    refusalRecall: share(records.filter((r) => !r.question.answerable).map((r) => r.result.refused)),
     latencyP50: percentile(latencies, 50),
     latencyP95: percentile(latencies, 95),
   };
+}
+
+/** Why a question fails the metrics, one reason per failed check; empty when it passes them all. */
+export function failureReasons(r: EvalRecord, k = 5): string[] {
+  const reasons: string[] = [];
+  if (!r.question.answerable) {
+    if (!r.result.refused) reasons.push("answered, but the articles do not cover it");
+    return reasons;
+  }
+  if (r.result.refused) reasons.push("refused, but the articles cover it");
+  const rank = firstRelevantRank(
+    r.result.retrieved.map((p) => p.text),
+    r.question.evidence,
+  );
+  if (rank === null || rank > k)
+    reasons.push(
+      rank === null ? "recall miss: evidence not retrieved" : `recall miss: evidence first at rank ${rank}`,
+    );
+  if (r.result.refused) return reasons;
+  if (!r.result.citations.some((c) => isRelevant(c.text, r.question.evidence)))
+    reasons.push("no cited passage holds the evidence");
+  if (!r.question.answer_any.some((a) => contains(r.result.answer, a)))
+    reasons.push(`answer lacks the expected words (${r.question.answer_any.join(" / ")})`);
+  if (
+    !citationsValid(
+      r.result.answer,
+      r.result.citations.map((c) => c.n),
+    )
+  )
+    reasons.push("citation markers and sources disagree");
+  return reasons;
 }
 
 export function parseQuestions(jsonl: string): EvalQuestion[] {

@@ -10,6 +10,8 @@ const ROWS: Array<[string, keyof Metrics, number]> = [
   ["citation validity", "citationValidity", 3],
   ["answer hit", "answerHit", 3],
   ["refusal accuracy", "refusalAccuracy", 3],
+  ["refusal precision", "refusalPrecision", 3],
+  ["refusal recall", "refusalRecall", 3],
   ["latency p50 (ms)", "latencyP50", 0],
   ["latency p95 (ms)", "latencyP95", 0],
 ];
