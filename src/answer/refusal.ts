@@ -56,13 +56,14 @@ export function assessEvidence(
  */
 export function isWeakEvidence(
   analysis: QueryAnalysis,
-  retrieval: Pick<Retrieval, "top">,
+  retrieval: Pick<Retrieval, "top" | "conceptWeights">,
   evidence: Pick<Evidence, "unknownNames" | "bestPassageCoverage">,
   minCoverage: number,
 ): boolean {
   if (retrieval.top.length === 0) return true;
-  // "开源和闭源哪个好？" names no aspect but is squarely on topic; a question naming neither side nor anything else is not.
-  if (analysis.concepts.length === 0) return analysis.sides.length === 0;
+  // "开源和闭源哪个好？" names no aspect but is squarely on topic; a question naming neither side
+  // nor anything the articles use is not.
+  if (retrieval.conceptWeights.every((w) => w === 0)) return analysis.sides.length === 0;
   // A question about something the articles never name (GPT-5, Docker) is not covered, however
   // well its other words match.
   if (evidence.unknownNames.length > 0) return true;

@@ -6,7 +6,7 @@ import { LEXICON } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
-const BUILTIN_VERSION = "hash-v1";
+const BUILTIN_VERSION = "hash-v2";
 /**
  * The vectors depend on how the tokenizer cuts text, so the domain dictionary and stop words are
  * part of the embedder's identity: cached vectors made with another dictionary are not reused.

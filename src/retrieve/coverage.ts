@@ -13,6 +13,7 @@ import type { QueryAnalysis, QueryTerm } from "./query.js";
 export function conceptWeight(lexical: LexicalSearch, concept: QueryTerm): number {
   const dfs = [...concept.alternatives, ...concept.parts].map((t) => lexical.documentFrequency(t));
   const df = Math.max(...dfs.filter((d) => d > 0), 0);
+  if (df === 0 && concept.soft) return 0;
   const n = lexical.size || 1;
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }

@@ -1,6 +1,7 @@
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
 import { detectLanguage } from "../text/language.js";
-import { LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
+import { englishTerm } from "../text/english.js";
+import { glossaryFor, LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { ConversationTurn, Language } from "../types.js";
 
@@ -15,6 +16,8 @@ export interface QueryTerm {
   alternatives: string[];
   /** Parts of a compound; all of them together also express it ("技术垄断" ≈ 技术 + 垄断). */
   parts: string[];
+  /** Counts only where the articles use it (an English word outside the glossary). */
+  soft?: boolean;
 }
 
 export interface QueryAnalysis {
@@ -34,7 +37,9 @@ export interface QueryAnalysis {
   listing: boolean;
 }
 
-const { glossary: GLOSSARY, zhSynonyms: ZH_SYNONYMS, genericWords: GENERIC } = LEXICON;
+const { zhSynonyms: ZH_SYNONYMS } = LEXICON;
+/** Generic and side words as the tokenizer gives them (stemmed), so the stems are skipped too. */
+const GENERIC = new Set([...LEXICON.genericWords].flatMap((w) => [w, englishTerm(w)]));
 const SIDE_WORDS = sideWordPattern();
 const EXPLICIT_COMPARISON =
   /(区别|不同|差异|差别|对比|比较|相比|哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|优劣|\bvs\.?\b|versus|differ|compare|comparison|better|worse|cheaper|which)/i;
@@ -68,8 +73,8 @@ function namesIn(question: string, language: Language): Set<string> {
   const words = question.match(/[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [];
   words.forEach((w, i) => {
     const lower = w.toLowerCase();
-    if (GLOSSARY[lower] !== undefined) return;
-    if (language === "zh" || /\d/.test(w) || (i > 0 && /^[A-Z]/.test(w))) names.add(lower);
+    if (glossaryFor(englishTerm(lower)) !== undefined) return;
+    if (language === "zh" || /\d/.test(w) || (i > 0 && /^[A-Z]/.test(w))) names.add(englishTerm(lower));
   });
   return names;
 }
@@ -78,7 +83,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
   const seen = new Set<string>();
-  const sideWords = new Set(SIDES.flatMap((side) => LEXICON.sides[side].queryWords));
+  const sideWords = new Set(SIDES.flatMap((side) => LEXICON.sides[side].queryWords).flatMap((w) => [w, englishTerm(w)]));
   // English compounds the tokenizer would split: keep them as one concept.
   const normalised = question
     .replace(/open[\s-]source(d)?/gi, "open-source")
@@ -89,12 +94,9 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
     if (term.length === 1 && CJK_IDEOGRAPH.test(term)) continue;
     seen.add(term);
-    const translated = GLOSSARY[term];
+    const translated = glossaryFor(term);
     if (translated && translated.length === 0) continue;
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
-    // An everyday English word the glossary does not know ("ones", "affect") says nothing about
-    // the articles either way; only names and glossary words count as concepts.
-    if (language === "en" && !translated && !isName && !CJK_IDEOGRAPH.test(term)) continue;
     const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? [])];
     const parts = CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : [];
     concepts.push({
@@ -102,6 +104,10 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
       name: isName && !CJK_IDEOGRAPH.test(term),
       alternatives: [...new Set(alternatives)],
       parts,
+      // An English word that is neither a name nor in the glossary ("spend", "routing") is
+      // searched for and counts when the articles use it; when they never do, it is phrasing,
+      // not a sign that the question is off-topic.
+      ...(!translated && !isName && !CJK_IDEOGRAPH.test(term) ? { soft: true } : {}),
     });
   }
   const sides = sidesIn(normalised);
@@ -153,7 +159,7 @@ export function rewriteFollowUp(
   // Named subjects (model names, Latin terms) the follow-up does not repeat.
   const names = before.concepts
     .map((c) => c.surface)
-    .filter((s) => /[a-z0-9]/.test(s) && !GLOSSARY[s] && !question.toLowerCase().includes(s));
+    .filter((s) => /[a-z0-9]/.test(s) && !glossaryFor(s) && !question.toLowerCase().includes(s));
   carried.push(...names);
   if (carried.length === 0) return question;
   const subject = carried.join(" ");

@@ -4,8 +4,10 @@
  * the file and the place named rather than quietly matching nothing.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { englishTerm } from "./english.js";
 
 export type Side = "open" | "closed";
 
@@ -88,6 +90,9 @@ function readList<S extends z.ZodTypeAny>(dir: string, file: string, schema: S):
   return parsed.data;
 }
 
+/** stopwords-iso's lists (JSON, language code → words), for Chinese and English. */
+const ISO_STOP_WORDS = createRequire(import.meta.url)("stopwords-iso") as Record<string, string[] | undefined>;
+
 export const LEXICON_DIR = fileURLToPath(new URL("./lexicon", import.meta.url));
 
 /** Read and validate every list in `dir`; throws LexiconError naming the file and the entries at fault. */
@@ -96,9 +101,20 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const glossary = readList(dir, "glossary.json", glossaryFile);
   const sides = readList(dir, "sides.json", sidesFile);
   const generic = readList(dir, "generic-words.json", genericWordsFile);
+  // The maintained general lists (stopwords-iso) plus ours, except words this domain needs:
+  // "open" is an English stop word and a side of the debate here.
+  const needed = new Set([
+    ...domain.terms,
+    ...Object.keys(glossary.glossary).filter((k) => (glossary.glossary[k] ?? []).length > 0),
+    ...sides.open.queryWords,
+    ...sides.closed.queryWords,
+  ]);
+  const general = [...(ISO_STOP_WORDS.zh ?? []), ...(ISO_STOP_WORDS.en ?? [])].map((w) => w.toLowerCase());
   return {
     domainTerms: domain.terms,
-    stopWords: new Set([...domain.stopWords.zh, ...domain.stopWords.en]),
+    stopWords: new Set(
+      [...domain.stopWords.zh, ...domain.stopWords.en, ...general].filter((w) => !needed.has(w)),
+    ),
     glossary: glossary.glossary,
     zhSynonyms: glossary.zhSynonyms,
     sides: { open: sides.open, closed: sides.closed },
@@ -108,6 +124,21 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
 
 /** The lists shipped with the project, read once at start-up. */
 export const LEXICON: Lexicon = loadLexicon();
+
+const glossaryByTerm = new Map<string, string[]>();
+for (const [key, translations] of Object.entries(LEXICON.glossary)) {
+  const term = englishTerm(key);
+  glossaryByTerm.set(term, [...new Set([...(glossaryByTerm.get(term) ?? []), ...translations])]);
+}
+
+/**
+ * The glossary's translations of a question term as the tokenizer gives it (stemmed:
+ * "licens" for licence, licenses, licensing); undefined for a word the glossary does not know,
+ * [] for a word it marks as no concept.
+ */
+export function glossaryFor(term: string): string[] | undefined {
+  return LEXICON.glossary[term] ?? glossaryByTerm.get(term);
+}
 
 /** The canonical Chinese word of a side ("开源"). */
 export function sideWord(side: Side, lexicon: Lexicon = LEXICON): string {

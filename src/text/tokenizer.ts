@@ -1,5 +1,7 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
+import { CJK_IDEOGRAPH_RUN } from "./cjk.js";
+import { englishTerm } from "./english.js";
 import { LEXICON } from "./lexicon.js";
 import { foldText } from "./normalize.js";
 
@@ -11,10 +13,19 @@ export interface Tokenizer {
 }
 
 const WORDLIKE = /[\p{L}\p{N}]/u;
+/**
+ * A Latin token: letters and digits, joined by the dots, hyphens and pluses that model names
+ * carry ("qwen2.5-72b", "gpt-4o", "3.1", "c++"). Read whole, never by jieba, which cuts unknown
+ * English words into pieces ("modify" → "mo" + "dify").
+ */
+const LATIN_TOKEN = /[a-z0-9]+(?:[.+\-_'][a-z0-9]+)*\+*/g;
+
+export { englishTerm };
 
 /**
- * jieba with our domain dictionary. Loading the dictionary takes ~150 ms, so one instance is
- * created lazily and shared; callers still receive it as a dependency.
+ * jieba (with our domain dictionary) for Chinese runs, a Latin tokenizer with stemming for the
+ * rest; stop words in both languages go. Loading jieba's dictionary takes ~150 ms, so one
+ * instance is created lazily and shared; callers still receive it as a dependency.
  */
 export function createTokenizer(extraTerms: string[] = []): Tokenizer {
   const { domainTerms, stopWords } = LEXICON;
@@ -22,15 +33,31 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
   // A high frequency makes jieba prefer the whole term over its parts.
   const userDict = [...domainTerms, ...extraTerms].map((t) => `${t.toLowerCase()} 100000 n`).join("\n");
   jieba.loadDict(Buffer.from(userDict));
+  const latin = (text: string, out: string[]) => {
+    for (const token of text.match(LATIN_TOKEN) ?? []) {
+      if (stopWords.has(token)) continue;
+      out.push(englishTerm(token));
+      // A compound name also stands for its parts: "qwen2.5-72b" is found by "qwen2.5".
+      if (/[-_]/.test(token))
+        for (const part of token.split(/[-_]/)) if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
+    }
+  };
   return {
     terms(text: string): string[] {
-      const lowered = foldText(text);
+      const folded = foldText(text);
       const out: string[] = [];
-      for (const raw of jieba.cut(lowered, true)) {
-        const t = raw.trim();
-        if (t === "" || !WORDLIKE.test(t) || stopWords.has(t)) continue;
-        out.push(t);
+      let last = 0;
+      for (const run of folded.matchAll(CJK_IDEOGRAPH_RUN)) {
+        const start = run.index ?? 0;
+        if (start > last) latin(folded.slice(last, start), out);
+        for (const raw of jieba.cut(run[0], true)) {
+          const t = raw.trim();
+          if (t === "" || !WORDLIKE.test(t) || stopWords.has(t)) continue;
+          out.push(t);
+        }
+        last = start + run[0].length;
       }
+      if (last < folded.length) latin(folded.slice(last), out);
       return out;
     },
     subwords(term: string): string[] {
