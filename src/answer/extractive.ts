@@ -109,6 +109,9 @@ function candidates(
     const ancestors = s.chunk.headingPath.slice(0, -1).join(" ").toLowerCase();
     const ownText: MatchableText = { terms: new Set(tokenizer.terms(own)), text: own };
     const ancestorText: MatchableText = { terms: new Set(tokenizer.terms(ancestors)), text: ancestors };
+    // Code is searchable, but quoted only when the question asks about code: a line such as
+    // `"mistral": {` is no answer to anything else.
+    if (s.chunk.kind === "code" && !analysis.asksCode) return;
     sentencesOf(s.chunk).forEach((text, position) => {
       if (text.replace(/\s/g, "").length < 8) return;
       const lower = foldText(text);
@@ -121,6 +124,8 @@ function candidates(
         if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) score += w;
         else if (expressesConcept(c, ancestorText)) score += 0.3 * w;
       });
+      // Asked for a figure, the sentence that has one wins over its neighbours.
+      if (analysis.asksQuantity && /\d/.test(text)) score += 0.5 * topWeight;
       const side = sentenceSide(text, s.chunk);
       if (asked) {
         if (side === asked) score += 0.5 * topWeight;

@@ -1,6 +1,6 @@
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
-import { detectLanguage } from "../text/language.js";
 import { englishTerm } from "../text/english.js";
+import { detectLanguage } from "../text/language.js";
 import { glossaryFor, LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { ConversationTurn, Language } from "../types.js";
@@ -35,16 +35,20 @@ export interface QueryAnalysis {
   comparison: boolean;
   /** A question listing things ("有哪些…", "what are…"). */
   listing: boolean;
+  /** The question asks for a number ("多少参数", "how long"): sentences with figures answer it. */
+  asksQuantity: boolean;
+  /** The question asks about code (a snippet, a config, a field): only then is code quoted. */
+  asksCode: boolean;
 }
 
 const { zhSynonyms: ZH_SYNONYMS } = LEXICON;
 /** Generic and side words as the tokenizer gives them (stemmed), so the stems are skipped too. */
-const GENERIC = new Set([...LEXICON.genericWords].flatMap((w) => [w, englishTerm(w)]));
+const GENERIC = new Set(
+  [...LEXICON.genericWords, ...LEXICON.questionWords].flatMap((w) => [w, englishTerm(w)]),
+);
 const SIDE_WORDS = sideWordPattern();
 const EXPLICIT_COMPARISON =
   /(区别|不同|差异|差别|对比|比较|相比|哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|优劣|\bvs\.?\b|versus|differ|compare|comparison|better|worse|cheaper|which)/i;
-const EVALUATIVE =
-  /(优势|优点|劣势|缺点|好处|坏处|利弊|挑战|风险|advantage|disadvantage|benefit|drawback|pros|cons|strength|weakness|challenge|risk)/i;
 /** "文心一言是开源还是闭源的？" asks which side something is on, not how the sides differ. */
 const CLASSIFY = new RegExp(
   `是(${SIDE_WORDS})的?还是(${SIDE_WORDS})|\\bis\\b.+\\b(open|closed)[- ]source\\b.*\\bor\\b`,
@@ -52,6 +56,10 @@ const CLASSIFY = new RegExp(
 );
 /** "What do both face?" asks what the sides share: one list, not two columns. */
 const JOINT = /(共同|共有|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
+const QUANTITY =
+  /(多少|几[个种款年月天次倍位项]|多大|多长|多久|多高|多快|多贵|多少钱|规模|参数量|how (many|much|long|large|big|fast|old)|what year|\bwhen\b)/i;
+const CODE =
+  /(代码|示例|脚本|配置|字段|接口地址|命令|code|snippet|script|config|field|command|json|yaml|python|curl)/i;
 const LISTING = /(哪些|有什么|列举|几个|几点|几种|what are|list|which)/i;
 const FOLLOW_UP =
   /^(那|那么|还有|另外|而|如果是|至于|and\b|what about|how about|and what|then\b)|[呢吗]？?\??$|\b(it|they|them|that|those|this)\b/i;
@@ -83,14 +91,30 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
   const seen = new Set<string>();
-  const sideWords = new Set(SIDES.flatMap((side) => LEXICON.sides[side].queryWords).flatMap((w) => [w, englishTerm(w)]));
+  const sideWords = new Set(
+    SIDES.flatMap((side) => LEXICON.sides[side].queryWords).flatMap((w) => [w, englishTerm(w)]),
+  );
   // English compounds the tokenizer would split: keep them as one concept.
   const normalised = question
     .replace(/open[\s-]source(d)?/gi, "open-source")
     .replace(/closed[\s-]source(d)?/gi, "closed-source");
   const names = namesIn(normalised, language);
-  for (const term of tokenizer.terms(normalised)) {
-    if (seen.has(term) || GENERIC.has(term) || sideWords.has(term)) continue;
+  const terms = tokenizer.terms(normalised);
+  // The tokenizer follows a compound name with its parts ("gpt-5", "gpt"): the parts belong to
+  // the name's concept, never a concept of their own ("GPT-5" is not known because "GPT" is).
+  const compoundParts = new Map<string, string[]>();
+  for (const term of terms) {
+    if (!/[-_]/.test(term) || CJK_IDEOGRAPH.test(term)) continue;
+    const parts = term
+      .split(/[-_]/)
+      .map(englishTerm)
+      .filter((p) => p.length >= 2);
+    compoundParts.set(term, parts);
+    for (const part of parts) seen.add(part);
+  }
+  for (const term of terms) {
+    if ((seen.has(term) && !compoundParts.has(term)) || GENERIC.has(term) || sideWords.has(term)) continue;
+    if (concepts.some((c) => c.surface === term)) continue;
     // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
     if (term.length === 1 && CJK_IDEOGRAPH.test(term)) continue;
     seen.add(term);
@@ -98,7 +122,9 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     if (translated && translated.length === 0) continue;
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
     const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? [])];
-    const parts = CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : [];
+    const parts =
+      compoundParts.get(term) ??
+      (CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : []);
     concepts.push({
       surface: term,
       name: isName && !CJK_IDEOGRAPH.test(term),
@@ -112,7 +138,8 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   }
   const sides = sidesIn(normalised);
   const explicit = EXPLICIT_COMPARISON.test(question) || sides.length === 2;
-  const implicit = sides.length === 1 && EVALUATIVE.test(question);
+  // One side named ("闭源大模型有哪些优势？") asks about that side: one column, not two. Only an
+  // explicit comparison word or both sides make it a comparison.
   const sideTerms = sides.map((s) => sideWord(s));
   const searchTerms = [...new Set([...concepts.flatMap((c) => c.alternatives), ...sideTerms])];
   const translations = concepts.flatMap((c) => c.alternatives.filter((a) => a !== c.surface));
@@ -124,8 +151,10 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     searchTerms,
     denseText,
     sides,
-    comparison: (explicit || implicit) && !JOINT.test(question) && !CLASSIFY.test(question),
+    comparison: explicit && !JOINT.test(question) && !CLASSIFY.test(question),
     listing: LISTING.test(question),
+    asksQuantity: QUANTITY.test(question),
+    asksCode: CODE.test(question),
   };
 }
 

@@ -63,6 +63,8 @@ export interface Lexicon {
   sides: Record<Side, SideWords>;
   /** Words every article is about; never a concept of a question. */
   genericWords: Set<string>;
+  /** Question words and fillers ("到底", "分别", "explain"); never a concept of a question. */
+  questionWords: Set<string>;
 }
 
 export class LexiconError extends Error {
@@ -91,7 +93,10 @@ function readList<S extends z.ZodTypeAny>(dir: string, file: string, schema: S):
 }
 
 /** stopwords-iso's lists (JSON, language code → words), for Chinese and English. */
-const ISO_STOP_WORDS = createRequire(import.meta.url)("stopwords-iso") as Record<string, string[] | undefined>;
+const ISO_STOP_WORDS = createRequire(import.meta.url)("stopwords-iso") as Record<
+  string,
+  string[] | undefined
+>;
 
 export const LEXICON_DIR = fileURLToPath(new URL("./lexicon", import.meta.url));
 
@@ -101,6 +106,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const glossary = readList(dir, "glossary.json", glossaryFile);
   const sides = readList(dir, "sides.json", sidesFile);
   const generic = readList(dir, "generic-words.json", genericWordsFile);
+  const questionWords = readList(dir, "question-words.json", genericWordsFile);
   // The maintained general lists (stopwords-iso) plus ours, except words this domain needs:
   // "open" is an English stop word and a side of the debate here.
   const needed = new Set([
@@ -119,6 +125,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
     zhSynonyms: glossary.zhSynonyms,
     sides: { open: sides.open, closed: sides.closed },
     genericWords: new Set(generic.words),
+    questionWords: new Set(questionWords.words),
   };
 }
 

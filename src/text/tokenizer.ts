@@ -39,7 +39,8 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
       out.push(englishTerm(token));
       // A compound name also stands for its parts: "qwen2.5-72b" is found by "qwen2.5".
       if (/[-_]/.test(token))
-        for (const part of token.split(/[-_]/)) if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
+        for (const part of token.split(/[-_]/))
+          if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
     }
   };
   return {

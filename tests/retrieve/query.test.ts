@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseQuestion, rewriteFollowUp } from "../../src/retrieve/query.js";
+import { englishTerm } from "../../src/text/english.js";
 import { detectLanguage } from "../../src/text/language.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 
@@ -12,10 +13,11 @@ describe("question analysis", () => {
     expect(detectLanguage("Which is cheaper?")).toBe("en");
   });
 
-  it("treats both sides, comparative words, and one side with an evaluative word as comparisons", () => {
+  it("treats both sides and comparative words as comparisons, one side alone as one-sided", () => {
     expect(analyse("开源和闭源在成本上有什么区别？").comparison).toBe(true);
     expect(analyse("Which is cheaper, open or closed models?").comparison).toBe(true);
-    expect(analyse("闭源有什么优势").comparison).toBe(true);
+    expect(analyse("闭源有什么优势").comparison).toBe(false);
+    expect(analyse("闭源有什么优势").sides).toEqual(["closed"]);
     expect(analyse("GPT-3 有多少参数？").comparison).toBe(false);
   });
 
@@ -39,10 +41,34 @@ describe("question analysis", () => {
     expect(
       analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name,
     ).toBe(true);
-    expect(analyse("What is the capital of France?").concepts.find((c) => c.surface === "france")?.name).toBe(
-      true,
-    );
+    expect(
+      analyse("What is the capital of France?").concepts.find((c) => c.surface === englishTerm("france"))
+        ?.name,
+    ).toBe(true);
     expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
+  });
+
+  it("keeps a model name whole with its version, its parts belonging to it", () => {
+    const concepts = analyse("GPT-5 和 Qwen2.5-72B 的许可证有什么不同？").concepts;
+    expect(concepts.map((c) => c.surface)).toEqual(expect.arrayContaining(["gpt-5", "qwen2.5-72b"]));
+    expect(concepts.map((c) => c.surface)).not.toContain("gpt");
+    expect(concepts.find((c) => c.surface === "qwen2.5-72b")?.parts).toEqual(["qwen2.5", "72b"]);
+  });
+
+  it("skips question words and fillers, keeps English words outside the glossary as soft concepts", () => {
+    const zh = analyse("那开源跟闭源在透明度上到底谁得分更高呢？").concepts.map((c) => c.surface);
+    expect(zh).not.toContain("到底");
+    expect(zh).toContain("透明度");
+    const en = analyse("By how much did routing cut model spend?").concepts;
+    expect(en.find((c) => c.surface === englishTerm("routing"))?.soft).toBe(true);
+  });
+
+  it("knows when a question asks for a figure or for code", () => {
+    expect(analyse("GPT-3 有多少参数？").asksQuantity).toBe(true);
+    expect(analyse("How long is the context window of Llama 3.1?").asksQuantity).toBe(true);
+    expect(analyse("开源模型有哪些优势？").asksQuantity).toBe(false);
+    expect(analyse("价格字典里 license 字段写的是什么？").asksCode).toBe(true);
+    expect(analyse("开源模型有哪些优势？").asksCode).toBe(false);
   });
 
   it("keeps compound parts so that 技术垄断 can match 技术…垄断", () => {

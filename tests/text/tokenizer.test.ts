@@ -21,7 +21,26 @@ describe("tokenizer", () => {
   it("drops stop words and punctuation", () => {
     const terms = tokenizer.terms("开源和闭源有什么区别？What is the difference?");
     for (const t of ["和", "什么", "？", "what", "is", "the"]) expect(terms).not.toContain(t);
-    expect(terms).toContain("difference");
+    expect(terms).toContain("differ");
+  });
+
+  it("reads Latin words whole and stemmed, names with their version, never cut by jieba", () => {
+    const terms = tokenizer.terms("Users modify Qwen2.5-72B licenses; 用 GPT-4o 和 Llama 3.1 405B");
+    expect(terms).toEqual(
+      expect.arrayContaining([
+        "modifi",
+        "qwen2.5-72b",
+        "qwen2.5",
+        "72b",
+        "licens",
+        "gpt-4o",
+        "llama",
+        "3.1",
+        "405b",
+      ]),
+    );
+    expect(terms).not.toContain("dify");
+    expect(terms).not.toContain("mo");
   });
 
   it("finds the dictionary words inside a compound", () => {
