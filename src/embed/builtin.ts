@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Embeddings } from "@langchain/core/embeddings";
-import { idf as jiebaIdf } from "@node-rs/jieba/dict.js";
 import { CJK_IDEOGRAPH_RUN } from "../text/cjk.js";
+import { generalIdf } from "../text/general-idf.js";
 import { LEXICON } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 
@@ -16,31 +16,14 @@ const VOCABULARY = createHash("sha256")
   .digest("hex")
   .slice(0, 8);
 
-let idfTable: Map<string, number> | undefined;
-let medianIdf = 10;
-
-/**
- * jieba's bundled IDF table is computed on a large general Chinese corpus. Using it, rather
- * than statistics of our own corpus, keeps every vector independent of the other articles: adding
- * an article never changes the vectors of the ones already embedded, so the cache stays valid.
- */
+/** General-language IDF (src/text/general-idf.ts), read once. */
 function loadIdf(): Map<string, number> {
-  if (idfTable) return idfTable;
-  const table = new Map<string, number>();
-  const values: number[] = [];
-  for (const line of Buffer.from(jiebaIdf).toString("utf8").split("\n")) {
-    const space = line.lastIndexOf(" ");
-    if (space <= 0) continue;
-    const value = Number(line.slice(space + 1));
-    if (!Number.isFinite(value)) continue;
-    table.set(line.slice(0, space), value);
-    values.push(value);
-  }
-  values.sort((a, b) => a - b);
-  medianIdf = values[Math.floor(values.length / 2)] ?? 10;
-  idfTable = table;
-  return table;
+  const general = generalIdf();
+  medianIdf = general.median;
+  return general.table;
 }
+
+let medianIdf = 10;
 
 /** FNV-1a: fast, stable across runs and platforms. */
 function hash32(text: string, seed: number): number {

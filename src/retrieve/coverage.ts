@@ -2,6 +2,7 @@
  * How much of a question a passage answers: the IDF-weighted share of the question's concepts
  * it expresses. The coverage reranker, side balancing and the refusal policy all measure this.
  */
+
 import { expressesConcept, type MatchableText } from "../text/concepts.js";
 import { foldText } from "../text/normalize.js";
 import type { Tokenizer } from "../text/tokenizer.js";
@@ -9,7 +10,13 @@ import type { Chunk } from "../types.js";
 import type { LexicalSearch } from "./ports.js";
 import type { QueryAnalysis, QueryTerm } from "./query.js";
 
-/** Weight of a concept: the IDF of its rarest expression in the corpus (absent = as rare as can be). */
+/**
+ * Weight of a concept: the IDF of its most common expression in the corpus; a word the articles
+ * never use weighs like the rarest word (it names something they do not cover), except an
+ * English word outside the glossary, which is phrasing there ("spend", "routing") and weighs
+ * nothing. (Weighting absent Chinese words by their rarity in general Chinese was tried and
+ * let "今天北京的天气怎么样？" through: 天气 is common in Chinese at large.)
+ */
 export function conceptWeight(lexical: LexicalSearch, concept: QueryTerm): number {
   const dfs = [...concept.alternatives, ...concept.parts].map((t) => lexical.documentFrequency(t));
   const df = Math.max(...dfs.filter((d) => d > 0), 0);

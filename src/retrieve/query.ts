@@ -74,7 +74,7 @@ function sidesIn(text: string): Side[] {
 
 /**
  * Latin words that name something: in a Chinese question every Latin word does (GPT-5, Docker);
- * in an English one, capitalised words after the first and words with digits do.
+ * in an English one, words shaped like names do (GPT-4o, DeepSeek, OSI, iPhone).
  */
 function namesIn(question: string, language: Language): Set<string> {
   const names = new Set<string>();
@@ -82,7 +82,10 @@ function namesIn(question: string, language: Language): Set<string> {
   words.forEach((w, i) => {
     const lower = w.toLowerCase();
     if (glossaryFor(englishTerm(lower)) !== undefined) return;
-    if (language === "zh" || /\d/.test(w) || (i > 0 && /^[A-Z]/.test(w))) names.add(englishTerm(lower));
+    // In English, a capitalised word may only be title case ("Open Source AI Definition"):
+    // only words shaped like names — digits, inner capitals, acronyms — are names.
+    const nameShaped = /\d/.test(w) || /[A-Z].*[A-Z]/.test(w) || /^[a-z]+[A-Z]/.test(w);
+    if (language === "zh" || (i > 0 && nameShaped) || /\d/.test(w)) names.add(englishTerm(lower));
   });
   return names;
 }
