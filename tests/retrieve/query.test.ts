@@ -37,14 +37,15 @@ describe("question analysis", () => {
     expect(a.concepts[0]?.alternatives).toContain("成本");
   });
 
-  it("marks Latin words in a Chinese question, and capitalised words in an English one, as names", () => {
+  it("marks Latin words in a Chinese question, and name-shaped words in an English one, as names", () => {
     expect(
       analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name,
     ).toBe(true);
-    expect(
-      analyse("What is the capital of France?").concepts.find((c) => c.surface === englishTerm("france"))
-        ?.name,
-    ).toBe(true);
+    const en = analyse("Does DeepSeek publish an Open Source AI Definition like the OSI?").concepts;
+    expect(en.find((c) => c.surface === "deepseek")?.name).toBe(true);
+    expect(en.find((c) => c.surface === "osi")?.name).toBe(true);
+    // Title case is not a name: "Definition" is a word of the question, not an unknown product.
+    expect(en.find((c) => c.surface === englishTerm("definition"))?.name).toBe(false);
     expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
   });
 
