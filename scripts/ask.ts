@@ -1,5 +1,6 @@
 import { createApp, formatIngestSummary } from "../src/app.js";
 import { renderAnswerText } from "../src/render/text.js";
+import { normaliseQuestion } from "../src/text/question.js";
 import { runCli } from "./cli.js";
 
 const usage = `usage: npm run ask -- [--json] "your question"
@@ -15,6 +16,12 @@ await runCli(async ({ config, logger }) => {
   if (!question || args.includes("--help") || args.includes("-h")) {
     process.stderr.write(`${usage}\n`);
     return question ? 0 : 2;
+  }
+  // The answerer normalises the question itself; checked here too so that nothing left to ask
+  // (only links, mentions, markup) is a usage error, as in Discord, rather than a refusal.
+  if (!normaliseQuestion(question).text) {
+    process.stderr.write(`the question is empty once links, mentions and markup are removed\n${usage}\n`);
+    return 2;
   }
   const app = await createApp(config, { logger });
   const built = await app.ensureIndex(() =>

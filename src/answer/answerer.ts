@@ -8,6 +8,7 @@ import type { IndexSource } from "../retrieve/ports.js";
 import { analyseQuestion, type QueryAnalysis, rewriteFollowUp } from "../retrieve/query.js";
 import type { Reranker } from "../retrieve/rerankers/reranker.js";
 import { type Retrieval, retrieve } from "../retrieve/retrieve.js";
+import { normaliseQuestion } from "../text/question.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { AskOptions, AskResult, Chunk, Citation, Language, QuestionAnswerer } from "../types.js";
 import { composeExtractive } from "./extractive.js";
@@ -121,7 +122,11 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
   return {
     async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
       const started = performance.now();
-      const standalone = rewriteFollowUp(question.trim(), options.history, tokenizer);
+      // The one place every front end's question passes (Discord, CLI, eval): markup, mentions
+      // and links never reach retrieval, refusal or the answer.
+      const asked = normaliseQuestion(question);
+      if (asked.urls.length > 0) logger.info({ urls: asked.urls }, "links set aside from the question");
+      const standalone = rewriteFollowUp(asked.text, options.history, tokenizer);
       const analysis = analyseQuestion(standalone, tokenizer);
       const index = await deps.index.current();
       const retrieval = await retrieve(

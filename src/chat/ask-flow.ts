@@ -5,6 +5,7 @@
  * rendered answer and send any further parts as follow-ups. Errors are not handled here: they go
  * up to the entry point, which alone decides what the user sees (presentError).
  */
+import { normaliseQuestion } from "../text/question.js";
 import type { ConversationTurn, Language } from "../types.js";
 import type { AnswerRecord } from "./answer-store.js";
 import type { ChatContext } from "./context.js";
@@ -15,7 +16,9 @@ import { createThrottledEditor } from "./throttle.js";
 
 /**
  * Why a non-empty question is refused before any work, in `language`, or null when it may be
- * asked. Taking the turn starts the user's cooldown, so call it once per question.
+ * asked. Taking the turn starts the user's cooldown, so call it once per question. The length
+ * limit applies to what the answerer will read (normaliseQuestion): a pasted link or a role
+ * mention does not make a short question too long.
  */
 export function refuseQuestion(
   question: string,
@@ -25,7 +28,8 @@ export function refuseQuestion(
 ): string | null {
   const t = MESSAGES[language];
   const max = ctx.config.chat.maxQuestionLength;
-  if (question.length > max) return t.tooLong(max, question.length);
+  const { length } = normaliseQuestion(question).text;
+  if (length > max) return t.tooLong(max, length);
   const wait = ctx.cooldown.take(userId);
   return wait > 0 ? t.cooldown(wait) : null;
 }

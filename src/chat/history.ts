@@ -4,6 +4,7 @@
  * turn), and the bot's own answers are taken from the answer store when it still has them, since
  * a front end may show an answer in rich blocks (Discord: embeds) and split over several messages.
  */
+import { normaliseQuestion } from "../text/question.js";
 import type { ConversationTurn } from "../types.js";
 import type { AnswerStore } from "./answer-store.js";
 import { truncate } from "./truncate.js";
@@ -13,7 +14,7 @@ export interface HistoryMessage {
   id: string;
   /** Written by this bot. */
   fromSelf: boolean;
-  /** The question with mentions removed, or, for the bot, the answer text shown (embed descriptions). */
+  /** The question as written (normalised here, like any question), or, for the bot, the answer text shown (embed descriptions). */
   text: string;
   /** The message this one replies to. */
   referenceId?: string;
@@ -36,7 +37,9 @@ class TurnList {
   readonly turns: ConversationTurn[] = [];
 
   add(role: ConversationTurn["role"], content: string): void {
-    const text = content.trim();
+    // Earlier questions are read like the new one, so a follow-up is resolved against the
+    // question that was answered, not its mentions, links or markup.
+    const text = role === "user" ? normaliseQuestion(content).text : content.trim();
     if (!text) return;
     const last = this.turns[this.turns.length - 1];
     // A long answer arrives as several messages: they are one turn.
@@ -101,7 +104,7 @@ export function historyFromThread(messages: HistoryMessage[], opts: HistoryOptio
     if (used.has(record.id)) continue;
     used.add(record.id);
     const last = list.turns[list.turns.length - 1];
-    if (!(last?.role === "user" && last.content.endsWith(record.question.trim())))
+    if (!(last?.role === "user" && last.content.endsWith(normaliseQuestion(record.question).text)))
       list.add("user", record.question);
     list.add("assistant", record.result.answer);
   }

@@ -22,6 +22,8 @@ export interface Messages {
   sourcesField: string;
   passagesTitle: string;
   showPassages: string;
+  /** Ends an answer cut to fit a front end's limits; the passages button still lists every source. */
+  answerCut: string;
   continued(part: number, total: number): string;
   noteField: string;
   refusedNote: string;
@@ -67,6 +69,7 @@ export const MESSAGES: Record<Language, Messages> = {
     sourcesField: "来源",
     passagesTitle: "引用段落",
     showPassages: "查看引用段落",
+    answerCut: "（回答过长，已截断；完整引用见“查看引用段落”）",
     continued: (p, t) => `续（${p}/${t}）`,
     noteField: "提示",
     refusedNote: "资料中没有足够的依据来回答这个问题。",
@@ -111,6 +114,7 @@ export const MESSAGES: Record<Language, Messages> = {
     sourcesField: "Sources",
     passagesTitle: "Cited passages",
     showPassages: "Show passages",
+    answerCut: "(answer cut to fit; see “Show passages” for every source)",
     continued: (p, t) => `continued (${p}/${t})`,
     noteField: "Note",
     refusedNote: "The articles don't contain enough evidence to answer this.",

@@ -8,7 +8,7 @@ import { languageFromLocale } from "../text/language.js";
 import { noMentions } from "./client.js";
 import type { BotContext } from "./context.js";
 import { MESSAGES } from "./messages.js";
-import { parseButtonId, renderPassages } from "./render.js";
+import { parseButtonId, renderPassagePages } from "./render.js";
 
 /** Handles a click; returns false when the button is not one of ours. Throws on failure. */
 export async function handleButton(interaction: ButtonInteraction, ctx: BotContext): Promise<boolean> {
@@ -26,11 +26,11 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
     return true;
   }
   if (parsed.action === "passages") {
-    await interaction.reply({
-      ...renderPassages(record.result),
-      flags: MessageFlags.Ephemeral,
-      allowedMentions: noMentions(),
-    });
+    // Every cited source, over several private messages when one cannot hold them all.
+    const [first, ...more] = renderPassagePages(record.result);
+    await interaction.reply({ ...first, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
+    for (const page of more)
+      await interaction.followUp({ ...page, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
     return true;
   }
   await ctx.feedback.append({

@@ -13,6 +13,7 @@ import {
 } from "../chat/history.js";
 import type { ReplyTarget } from "../chat/ports.js";
 import { detectLanguage } from "../text/language.js";
+import { normaliseQuestion } from "../text/question.js";
 import type { ConversationTurn } from "../types.js";
 import { noMentions } from "./client.js";
 import type { BotContext } from "./context.js";
@@ -26,7 +27,11 @@ export function isAddressedToBot(message: Message, selfId: string): boolean {
   return message.mentions.users.has(selfId);
 }
 
-/** The question without the bot's own mention(s). */
+/**
+ * The question as shown back to its author: the message without the bot's own mention(s), which
+ * only addressed it. Everything else the author wrote stays for display; what the answer reads is
+ * normaliseQuestion's (src/text/question.ts), which removes every other mention too.
+ */
 export function stripBotMention(content: string, selfId: string): string {
   return content
     .replace(new RegExp(`<@!?${selfId}>`, "g"), " ")
@@ -37,11 +42,12 @@ export function stripBotMention(content: string, selfId: string): string {
 /** The parts of a message that history needs: for the bot's own, only the answer shown in embeds. */
 export function toHistoryMessage(message: Message, selfId: string): HistoryMessage {
   const fromSelf = message.author.id === selfId;
+  // A user's message is passed as written: the chat layer reads earlier questions like new ones.
   const text = fromSelf
     ? message.embeds.map((e) => e.description ?? "").join("\n")
     : message.author.bot
       ? ""
-      : stripBotMention(message.content, selfId);
+      : message.content;
   const referenceId =
     message.reference?.messageId && message.reference.channelId === message.channelId
       ? message.reference.messageId
@@ -131,11 +137,14 @@ export async function handleMention(
   const receivedAt = ctx.clock();
   const selfId = message.client.user.id;
   const question = stripBotMention(message.content, selfId);
-  if (!question) {
+  // Empty once normalised (only pings, links, emoji or invisible characters): nothing to answer.
+  // A message carries no locale, so the help comes in both languages.
+  const { text } = normaliseQuestion(question);
+  if (!text) {
     await target.say(`${MESSAGES.zh.emptyQuestion}\n${MESSAGES.en.emptyQuestion}`);
     return;
   }
-  const lang = detectLanguage(question);
+  const lang = detectLanguage(text);
   const refusal = refuseQuestion(question, message.author.id, lang, ctx);
   if (refusal !== null) {
     await target.say(refusal);

@@ -169,9 +169,13 @@ export function renderAnswer({ question, result, answerId, elapsedMs }: AnswerVi
   const last = parts[parts.length - 1] ?? "";
   if (last.length > lastBudget) parts = [...parts.slice(0, -1), ...splitMessage(last, lastBudget)];
   if (parts.length > MAX_PARTS) {
+    // A cut answer says so where the reader stops, in the question's language; every source it
+    // cites is still under "Show passages" (renderPassagePages), cut text or not.
     parts = parts.slice(0, MAX_PARTS);
     const end = parts.length - 1;
-    parts[end] = truncate(`${(parts[end] ?? "").trimEnd()}…`, lastBudget);
+    const note = `\n\n${t.answerCut}`;
+    const kept = splitMessage((parts[end] ?? "").trimEnd(), lastBudget - note.length - 1)[0] ?? "";
+    parts[end] = `${kept.trimEnd()}…${note}`;
   }
   parts = parts.map((p) => p.trim()).filter(Boolean);
   if (parts.length === 0) parts = [t.refusedNote];
@@ -229,6 +233,21 @@ export function renderPassages(result: AskResult): OutgoingMessage {
     return embed;
   });
   return { content: `**${t.passagesTitle}**`, embeds, components: [] };
+}
+
+/**
+ * Every cited passage, as many messages as it takes: one message holds at most 10 embeds, and an
+ * answer may cite more sources than that (a cut answer relies on this list being complete).
+ */
+export function renderPassagePages(result: AskResult): OutgoingMessage[] {
+  const citations = uniqueCitations(result.citations);
+  const size = LIMITS.embedsPerMessage;
+  if (citations.length <= size) return [renderPassages(result)];
+  const pages: OutgoingMessage[] = [];
+  for (let i = 0; i < citations.length; i += size)
+    pages.push(renderPassages({ ...result, citations: citations.slice(i, i + size) }));
+  const title = MESSAGES[result.language].passagesTitle;
+  return pages.map((page, i) => ({ ...page, content: `**${title}** (${i + 1}/${pages.length})` }));
 }
 
 function discordTimestamp(iso: string): string {

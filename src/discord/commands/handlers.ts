@@ -7,6 +7,7 @@ import { refuseQuestion, runAsk } from "../../chat/ask-flow.js";
 import type { ReplyTarget } from "../../chat/ports.js";
 import { createThrottledEditor } from "../../chat/throttle.js";
 import { detectLanguage, languageFromLocale } from "../../text/language.js";
+import { normaliseQuestion } from "../../text/question.js";
 import { noMentions } from "../client.js";
 import type { BotContext } from "../context.js";
 import { LIMITS } from "../limits.js";
@@ -39,9 +40,11 @@ export function interactionTarget(interaction: ChatInputCommandInteraction): Rep
 const ask: CommandHandler = async (interaction, ctx) => {
   const receivedAt = ctx.clock();
   const question = interaction.options.getString("question", true).trim();
-  const lang = question ? detectLanguage(question) : languageFromLocale(interaction.locale);
+  // Empty once normalised (only pings, links or invisible characters): the user's locale decides.
+  const { text } = normaliseQuestion(question);
+  const lang = text ? detectLanguage(text) : languageFromLocale(interaction.locale);
   // Everything before deferReply is synchronous, so the acknowledgement goes out at once.
-  if (!question) {
+  if (!text) {
     await replyPrivately(interaction, MESSAGES[lang].emptyQuestion);
     return;
   }
