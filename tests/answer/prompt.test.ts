@@ -42,9 +42,11 @@ describe("buildAnswerPrompt", () => {
     expect(system).toContain("这些文章没有涉及这个问题");
     expect(system).toContain("中文");
     expect(system).not.toContain("**开源**");
-    expect(user).toContain("[1] 文章1 › 小节1\nLLaMA 的权重公开，可以本地部署。");
-    expect(user).toContain("[3] 文章3 › 小节3\n开源模型便于微调。");
-    expect(user.indexOf("[1]")).toBeLessThan(user.indexOf("[2]"));
+    expect(user).toMatch(
+      /<<<资料 1 (\w+)>>>\n文章1 › 小节1\nLLaMA 的权重公开，可以本地部署。\n<<<资料结束 \1>>>/,
+    );
+    expect(user).toMatch(/<<<资料 3 \w+>>>\n文章3 › 小节3\n开源模型便于微调。/);
+    expect(user.indexOf("<<<资料 1 ")).toBeLessThan(user.indexOf("<<<资料 2 "));
     expect(user).toContain("开源模型有什么优势？");
   });
 
@@ -85,7 +87,7 @@ describe("buildAnswerPrompt", () => {
       sources: [{ n: 4, title: "Only a title", heading: "", text: "body" }],
       numCtx: 8192,
     });
-    expect(messages[1]?.content).toContain("[4] Only a title\nbody");
+    expect(messages[1]?.content).toMatch(/<<<SOURCE 4 \w+>>>\nOnly a title\nbody/);
   });
 
   it("drops the lowest-ranked sources that do not fit and stays within the budget", () => {
@@ -105,7 +107,7 @@ describe("buildAnswerPrompt", () => {
     expect(includedSources).toEqual([1, 2, 3, 4].slice(0, includedSources.length));
     expect(promptTokens(messages)).toBeLessThanOrEqual(1200 - 400);
     const user = messages[1]?.content ?? "";
-    for (const n of [1, 2, 3, 4]) expect(user.includes(`[${n}] `)).toBe(includedSources.includes(n));
+    for (const n of [1, 2, 3, 4]) expect(user.includes(`<<<资料 ${n} `)).toBe(includedSources.includes(n));
   });
 
   it("does not skip over a source that does not fit to include a shorter, lower-ranked one", () => {
@@ -132,7 +134,7 @@ describe("buildAnswerPrompt", () => {
     });
     expect(includedSources).toEqual([7]);
     const user = messages[1]?.content ?? "";
-    expect(user).toContain("[7] 文章7 › 小节7\n开源大模型的权重可以下载。");
+    expect(user).toMatch(/<<<资料 7 \w+>>>\n文章7 › 小节7\n开源大模型的权重可以下载。/);
     expect(user).toContain("…");
     expect(user).not.toContain("第二条资料");
     expect(user.length).toBeLessThan(text.length);
