@@ -65,7 +65,12 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const embeddings = createEmbeddings(config, { tokenizer, logger, ollama });
   const chat: ChatModel | null =
     config.chatProvider === "ollama"
-      ? new OllamaChat({ client: ollama, model: config.ollama.chatModel, numCtx: config.ollama.numCtx })
+      ? new OllamaChat({
+          client: ollama,
+          model: config.ollama.chatModel,
+          numCtx: config.ollama.numCtx,
+          answerTimeoutMs: config.ollama.answerTimeoutMs,
+        })
       : null;
   const index = new IndexHandle(config.indexDir, embeddings.id, { ef: config.retrieval.ef });
   const reranker = createReranker(config.retrieval, { tokenizer });

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
+import { minimumNumCtx } from "./answer/prompt.js";
 
 export const DISCORD_DEFAULT_API = "https://discord.com/api";
 
@@ -79,6 +80,7 @@ const schema = z.object({
   OLLAMA_EMBED_MODEL: z.string().min(1).default("bge-m3"),
   OLLAMA_CHAT_MODEL: z.string().min(1).default("qwen2.5:7b"),
   OLLAMA_TIMEOUT_MS: intFrom(100, 600_000).default(60_000),
+  OLLAMA_ANSWER_TIMEOUT_MS: intFrom(100, 3_600_000).default(180_000),
   OLLAMA_NUM_CTX: intFrom(1024, 131_072).default(8192),
   OLLAMA_EMBED_BATCH: intFrom(1, 1024).default(32),
   OLLAMA_EMBED_CONCURRENCY: intFrom(1, 16).default(2),
@@ -121,7 +123,10 @@ export interface Config {
     host: string;
     embedModel: string;
     chatModel: string;
+    /** Longest silence: before the first byte and between chunks. */
     timeoutMs: number;
+    /** Longest time for a whole chat answer, however steadily it trickles in. */
+    answerTimeoutMs: number;
     numCtx: number;
     embedBatchSize: number;
     embedConcurrency: number;
@@ -156,16 +161,26 @@ export class ConfigError extends Error {
 
 /**
  * Ollama users set OLLAMA_HOST as "host", "host:port", ":port" or a full URL; ollama-js does
- * not read it, so we normalise it the way the Ollama CLI does.
+ * not read it, so we normalise it the way the Ollama CLI (envconfig.Host) and ollama-js do:
+ * without a scheme, http and port 11434; with one, the scheme's own port (80 or 443). Credentials
+ * and a path (an Ollama behind a reverse proxy at /ollama) are kept.
  */
 export function normaliseOllamaHost(value: string): string {
   let v = value.trim();
   if (v === "") v = "127.0.0.1:11434";
   if (v.startsWith(":")) v = `127.0.0.1${v}`;
-  if (!/^[a-z]+:\/\//i.test(v)) v = `http://${v}`;
+  const explicitScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(v);
+  if (!explicitScheme) v = `http://${v}`;
   const url = new URL(v);
-  if (url.port === "") url.port = url.protocol === "https:" ? "443" : "11434";
-  return url.origin;
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`unsupported scheme ${url.protocol}`);
+  const port =
+    url.port !== "" ? url.port : explicitScheme ? (url.protocol === "https:" ? "443" : "80") : "11434";
+  url.port = port;
+  url.search = "";
+  url.hash = "";
+  // URL drops a port that is the scheme's default (http://h:80 → http://h); it means the same.
+  return url.href.replace(/\/+$/, "");
 }
 
 export interface LoadConfigOptions {
@@ -203,6 +218,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     problems.push(`OLLAMA_HOST: "${s.OLLAMA_HOST}" is not a host, host:port or URL`);
   }
   if (s.CHUNK_OVERLAP >= s.CHUNK_SIZE) problems.push("CHUNK_OVERLAP: must be smaller than CHUNK_SIZE");
+  if (s.CHAT_PROVIDER === "ollama") {
+    // A context that cannot hold the rules, one whole passage and the answer leaves the model
+    // nothing to answer from: every question would end in a refusal, with no error anywhere.
+    const needed = minimumNumCtx(s.CHUNK_SIZE);
+    if (s.OLLAMA_NUM_CTX < needed) {
+      problems.push(
+        `OLLAMA_NUM_CTX: ${s.OLLAMA_NUM_CTX} tokens cannot hold the instructions, one passage of CHUNK_SIZE=${s.CHUNK_SIZE} characters and the answer; use at least ${needed}`,
+      );
+    }
+  }
+  if (s.OLLAMA_ANSWER_TIMEOUT_MS < s.OLLAMA_TIMEOUT_MS) {
+    problems.push(
+      "OLLAMA_ANSWER_TIMEOUT_MS: must be at least OLLAMA_TIMEOUT_MS (the whole answer outlasts any one pause)",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -215,6 +245,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       embedModel: s.OLLAMA_EMBED_MODEL,
       chatModel: s.OLLAMA_CHAT_MODEL,
       timeoutMs: s.OLLAMA_TIMEOUT_MS,
+      answerTimeoutMs: s.OLLAMA_ANSWER_TIMEOUT_MS,
       numCtx: s.OLLAMA_NUM_CTX,
       embedBatchSize: s.OLLAMA_EMBED_BATCH,
       embedConcurrency: s.OLLAMA_EMBED_CONCURRENCY,

@@ -87,6 +87,16 @@ export interface AskResult {
   language: Language;
   /** Set when something degraded on the way (e.g. Ollama failed and the extractive answer was used). */
   notice?: string;
+  /** Set when a model answered: how many of its claim sentences verification kept and removed, and why. */
+  verification?: AnswerVerification;
+}
+
+/** Sentence-level verification of a model's answer (src/answer/verify.ts). */
+export interface AnswerVerification {
+  kept: number;
+  removed: number;
+  /** Removed sentences by reason (uncited, no-such-source, number-not-in-source, …). */
+  reasons: Record<string, number>;
 }
 
 /** A previous exchange, for follow-up questions in Discord threads and reply chains. */

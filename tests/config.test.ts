@@ -78,6 +78,26 @@ describe("config", () => {
     expect(normaliseOllamaHost(":8080")).toBe("http://127.0.0.1:8080");
     expect(normaliseOllamaHost("https://ollama.example.org")).toBe("https://ollama.example.org");
     expect(normaliseOllamaHost("10.0.0.5:11500")).toBe("http://10.0.0.5:11500");
+    // With a scheme the port is the scheme's own (80), as in the CLI and ollama-js; path and credentials stay.
+    expect(normaliseOllamaHost("http://ollama.example.com")).toBe("http://ollama.example.com");
+    expect(normaliseOllamaHost("http://ollama.example.com:80")).toBe("http://ollama.example.com");
+    expect(normaliseOllamaHost("https://u:p@proxy.example.com/ollama/")).toBe(
+      "https://u:p@proxy.example.com/ollama",
+    );
+    expect(normaliseOllamaHost("gpu-box/ollama")).toBe("http://gpu-box:11434/ollama");
+  });
+
+  it("refuses an OLLAMA_NUM_CTX with no room for the rules, one passage and the answer", () => {
+    expect(() => load({ CHAT_PROVIDER: "ollama", OLLAMA_NUM_CTX: "1024" })).toThrow(
+      /OLLAMA_NUM_CTX: 1024 tokens cannot hold/,
+    );
+    expect(load({ CHAT_PROVIDER: "ollama", OLLAMA_NUM_CTX: "4096" }).ollama.numCtx).toBe(4096);
+    // Without a chat model the context is never used: no reason to refuse it.
+    expect(load({ OLLAMA_NUM_CTX: "1024" }).ollama.numCtx).toBe(1024);
+    expect(load({}).ollama.answerTimeoutMs).toBe(180_000);
+    expect(() => load({ OLLAMA_TIMEOUT_MS: "60000", OLLAMA_ANSWER_TIMEOUT_MS: "1000" })).toThrow(
+      /OLLAMA_ANSWER_TIMEOUT_MS/,
+    );
   });
 
   it("asks for the Discord token only where it is needed, and never echoes it", () => {

@@ -1,6 +1,7 @@
 /** Streaming chat through Ollama's `/api/chat`, behind the small ChatModel seam the answerer uses. */
 import {
   ensureModelPulled,
+  OllamaAnswerTimeoutError,
   type OllamaClient,
   type OllamaErrorContext,
   toOllamaUserError,
@@ -30,6 +31,11 @@ export interface OllamaChatOptions {
   numCtx: number;
   /** Defaults to 0.3: answers grounded in sources gain nothing from a creative model. */
   temperature?: number;
+  /**
+   * Longest time for the whole answer (OLLAMA_ANSWER_TIMEOUT_MS). The client's timeout only
+   * bounds each silence, so a model trickling a token every few seconds would never end.
+   */
+  answerTimeoutMs?: number;
 }
 
 export class OllamaChat implements ChatModel {
@@ -38,6 +44,7 @@ export class OllamaChat implements ChatModel {
   private readonly ctx: OllamaErrorContext & { model: string };
   private readonly numCtx: number;
   private readonly temperature: number;
+  private readonly answerTimeoutMs: number | undefined;
 
   constructor(options: OllamaChatOptions) {
     this.id = `ollama:${options.model}`;
@@ -45,6 +52,7 @@ export class OllamaChat implements ChatModel {
     this.ctx = { ...options.client.errorContext(options.model), model: options.model };
     this.numCtx = options.numCtx;
     this.temperature = options.temperature ?? 0.3;
+    this.answerTimeoutMs = options.answerTimeoutMs;
   }
 
   /**
@@ -72,6 +80,13 @@ export class OllamaChat implements ChatModel {
     const call = new AbortController();
     const forward = () => call.abort(signal?.reason);
     signal?.addEventListener("abort", forward, { once: true });
+    const limit =
+      this.answerTimeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => call.abort(new OllamaAnswerTimeoutError(this.answerTimeoutMs ?? 0)),
+            this.answerTimeoutMs,
+          );
 
     let text = "";
     let callbackFailure: { error: unknown } | undefined;
@@ -94,8 +109,11 @@ export class OllamaChat implements ChatModel {
       }
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
+      if (call.signal.reason instanceof OllamaAnswerTimeoutError)
+        throw toOllamaUserError(call.signal.reason, this.ctx);
       throw toOllamaUserError(err, this.ctx);
     } finally {
+      clearTimeout(limit);
       signal?.removeEventListener("abort", forward);
       // ollama-js stops reading at the `done` line; this releases the connection and its timer.
       call.abort();

@@ -48,9 +48,39 @@ export function parseButtonId(customId: string): { answerId: string; action: But
   return { answerId: m[1], action: m[2] as ButtonAction };
 }
 
+const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+const AUTOLINK = /<(https?:\/\/[^>\s]+)>/gi;
+const BARE_URL = /\bhttps?:\/\/[^\s<>()[\]`]+/gi;
+
+/** A URL shown as text: a code span is never turned into a link by Discord. */
+const inertUrl = (url: string) => `\`${url.replace(/`/g, "")}\``;
+
+/**
+ * Links in an answer a model wrote are kept only when they point at a cited source's address;
+ * any other (a phishing link an article smuggled into the prompt, or one the model made up) is
+ * shown as plain text the reader cannot click. Mentions are disabled separately, on every send.
+ */
+export function sanitiseLinks(answer: string, allowedUrls: ReadonlyArray<string | null | undefined>): string {
+  const allowed = new Set(allowedUrls.filter(isHttpUrl).map((u) => u.trim()));
+  const placeholders: string[] = [];
+  const keep = (text: string) => {
+    placeholders.push(text);
+    return `\u0000${placeholders.length - 1}\u0000`;
+  };
+  let out = answer.replace(MARKDOWN_LINK, (whole, label: string, url: string) => {
+    if (!/^https?:\/\//i.test(url) && !/^[a-z][a-z0-9+.-]*:/i.test(url)) return whole;
+    if (allowed.has(url)) return keep(`[${label}](${url})`);
+    return keep(`${label} (${inertUrl(url)})`);
+  });
+  out = out.replace(AUTOLINK, (_whole, url: string) => keep(allowed.has(url) ? `<${url}>` : inertUrl(url)));
+  out = out.replace(BARE_URL, (url) => keep(allowed.has(url) ? url : inertUrl(url)));
+  return out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => placeholders[Number(i)] ?? "");
+}
+
 /** What the user sees while the answer streams in: the newest text, cut from the front if long. */
 export function renderStreaming(partial: string): string {
-  const text = `${partial.trimEnd()} ▍`;
+  // Nothing is cited yet while streaming: no link is clickable until the final answer.
+  const text = `${sanitiseLinks(partial, []).trimEnd()} ▍`;
   if (text.length <= LIMITS.content) return text;
   return `…${text.slice(text.length - (LIMITS.content - 1))}`;
 }
@@ -160,7 +190,11 @@ export function renderAnswer({ question, result, answerId, elapsedMs }: AnswerVi
   const footer = truncate(footerBase, 300);
   const extras = embedLength({ fields, footer: { text: footer } });
 
-  const answer = result.answer.trim() || t.refusedNote;
+  const answer =
+    sanitiseLinks(
+      result.answer,
+      citations.map((c) => c.url),
+    ).trim() || t.refusedNote;
   let parts = splitMessage(answer, PART_SIZE);
   const lastBudget = Math.min(
     LIMITS.embedDescription,

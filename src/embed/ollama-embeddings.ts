@@ -7,7 +7,10 @@ import { Embeddings } from "@langchain/core/embeddings";
 import { UserError } from "../errors.js";
 import { type Logger, silentLogger } from "../logger.js";
 import {
+  describeModel,
   ensureModelPulled,
+  isTransientOllamaFailure,
+  type ModelIdentity,
   OllamaClient,
   type OllamaClientOptions,
   type OllamaErrorContext,
@@ -20,6 +23,17 @@ interface EmbeddingSettings {
   batchSize: number;
   /** Requests in flight at once. */
   concurrency: number;
+  /**
+   * Repeats of a batch that failed with a 5xx or a dropped connection (never a 4xx), with
+   * exponential backoff and jitter; default 3. Only documents (ingest) are retried: a question
+   * falls back to BM25 at once rather than keep its asker waiting.
+   */
+  retries?: number;
+  /** First backoff in ms (doubled each repeat, plus up to as much again of jitter); default 500. */
+  retryBaseMs?: number;
+  /** Injected for tests: waits and randomness of the backoff. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
   logger?: Logger;
 }
 
@@ -38,6 +52,10 @@ export class OllamaEmbeddings extends Embeddings {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly logger: Logger;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
 
   constructor(options: OllamaEmbeddingsOptions) {
     // We schedule requests ourselves; LangChain's caller would add retries a 404 must not get.
@@ -52,6 +70,10 @@ export class OllamaEmbeddings extends Embeddings {
     this.batchSize = options.batchSize;
     this.concurrency = options.concurrency;
     this.logger = options.logger ?? silentLogger;
+    this.retries = options.retries ?? 3;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
     this.client = options.client ?? new OllamaClient(options);
     this.ctx = { ...this.client.errorContext(options.model), model: options.model };
   }
@@ -64,8 +86,21 @@ export class OllamaEmbeddings extends Embeddings {
     await ensureModelPulled(this.client, this.ctx.model);
   }
 
+  /** Where the embed stage reports what it found about this model (see CheckedEmbeddings). */
+  report(message: string): void {
+    this.logger.warn(message);
+  }
+
+  /**
+   * The model as the server holds it (its digest), for the index manifest: a model re-pulled
+   * under the same name may embed differently, even at the same dimension.
+   */
+  async describeModel(): Promise<ModelIdentity> {
+    return describeModel(this.client, this.ctx.model);
+  }
+
   async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.embedDocuments([text]);
+    const [vector] = await this.embedBatch([text]);
     if (vector === undefined) throw new UserError("ollama-failed", "Ollama failed: no embedding returned");
     return vector;
   }
@@ -86,7 +121,7 @@ export class OllamaEmbeddings extends Embeddings {
       while (failure === undefined && next < batches.length) {
         const batch = batches[next++]!;
         try {
-          const vectors = await this.embedBatch(batch.texts);
+          const vectors = await this.embedBatchWithRetries(batch.texts);
           for (const [i, v] of vectors.entries()) {
             dimension ??= v.length;
             if (v.length !== dimension) {
@@ -105,6 +140,24 @@ export class OllamaEmbeddings extends Embeddings {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, batches.length) }, worker));
     if (failure !== undefined) throw failure.error;
     return out;
+  }
+
+  private async embedBatchWithRetries(texts: string[]): Promise<number[][]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.embedBatch(texts);
+      } catch (err) {
+        if (attempt >= this.retries || !isTransientOllamaFailure(err)) throw err;
+        // Full jitter on top of the doubling: workers that failed together do not retry together.
+        const backoff = this.retryBaseMs * 2 ** attempt;
+        const wait = Math.round(backoff + this.random() * backoff);
+        this.logger.warn(
+          { model: this.ctx.model, attempt: attempt + 1, waitMs: wait, msg: (err as Error).message },
+          "embedding batch failed; retrying",
+        );
+        await this.sleep(wait);
+      }
+    }
   }
 
   private async embedBatch(texts: string[]): Promise<number[][]> {

@@ -4,8 +4,15 @@ import { UserError } from "../errors.js";
 import { VectorCache } from "../store/vector-cache.js";
 import type { Chunk } from "../types.js";
 
-/** An embedder that can say up front that it cannot work (e.g. an Ollama model not pulled). */
-export type CheckedEmbeddings = IndexEmbeddings & { checkModel?: () => Promise<void> };
+/**
+ * An embedder that can say up front that it cannot work (e.g. an Ollama model not pulled), and
+ * that has somewhere to report what the embed stage found (a model served under the same name
+ * that now returns vectors of another size).
+ */
+export type CheckedEmbeddings = IndexEmbeddings & {
+  checkModel?: () => Promise<void>;
+  report?: (message: string) => void;
+};
 
 export interface EmbedStageOptions {
   embeddings: CheckedEmbeddings;
@@ -44,23 +51,49 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
     checked = true;
   };
 
-  // The dimension of a model is only known once it has embedded something.
+  const probe = async () => (await embeddings.embedQuery("dimension")).length;
+
+  // The dimension of a model is only known once it has embedded something. A full rebuild asks
+  // again: the model may have been replaced under the same name, and that is why one rebuilds.
   let dimension = options.knownDimension;
-  if (!dimension) {
+  let reuse = options.reuseCache;
+  let probed = false;
+  if (!dimension || !reuse) {
     await check();
-    dimension = (await embeddings.embedQuery("dimension")).length;
+    dimension = await probe();
+    probed = true;
   }
-  const cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
+  let cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
 
   const vectors: number[][] = new Array(chunks.length);
-  const missing: number[] = [];
-  chunks.forEach((_, i) => {
-    const cached = options.reuseCache ? cache.get(keys[i] ?? "") : undefined;
-    if (cached) vectors[i] = Array.from(cached);
-    else missing.push(i);
-  });
+  const findMissing = () => {
+    const missing: number[] = [];
+    chunks.forEach((_, i) => {
+      const cached = reuse ? cache.get(keys[i] ?? "") : undefined;
+      if (cached) vectors[i] = Array.from(cached);
+      else missing.push(i);
+    });
+    return missing;
+  };
+  let missing = findMissing();
   // Only now: an ingest that embeds nothing must not need the model server at all.
-  if (missing.length > 0) await check();
+  if (missing.length > 0) {
+    await check();
+    // A served model (checkModel: not the builtin one) can change size under the same name; new
+    // vectors must match the old ones, or every vector is embedded again at the new size.
+    if (!probed && embeddings.checkModel !== undefined) {
+      const now = await probe();
+      if (now !== dimension) {
+        embeddings.report?.(
+          `the embedder ${embeddings.id} now returns ${now}-dimensional vectors (the index has ${dimension}): re-embedding every passage`,
+        );
+        dimension = now;
+        reuse = false;
+        cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
+        missing = findMissing();
+      }
+    }
+  }
 
   const batch = Math.max(1, options.batch);
   options.onProgress?.({ done: 0, total: missing.length });

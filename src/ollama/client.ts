@@ -37,7 +37,7 @@ export class OllamaClient {
   }
 
   /** The models pulled on the server (`/api/tags`). Throws what ollama-js throws. */
-  async listModels(): Promise<Array<{ name?: string; model?: string }>> {
+  async listModels(): Promise<Array<{ name?: string; model?: string; digest?: string }>> {
     return (await this.#api.list()).models ?? [];
   }
 
@@ -81,6 +81,14 @@ export class OllamaTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no response within ${timeoutMs} ms`);
     this.name = "OllamaTimeoutError";
+  }
+}
+
+/** Raised when a whole chat answer takes longer than OLLAMA_ANSWER_TIMEOUT_MS, however steadily it streams. */
+export class OllamaAnswerTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the answer took longer than ${timeoutMs} ms`);
+    this.name = "OllamaAnswerTimeoutError";
   }
 }
 
@@ -236,6 +244,13 @@ export function toOllamaUserError(err: unknown, ctx: OllamaErrorContext): Error 
       { cause: err },
     );
   }
+  if (err instanceof OllamaAnswerTimeoutError) {
+    return new UserError(
+      "ollama-timeout",
+      `Ollama did not finish the answer within ${formatSeconds(err.timeoutMs)} s (${ctx.host})`,
+      { cause: err },
+    );
+  }
   if (err instanceof OllamaConnectionError) {
     if (err.phase === "connect") {
       return new UserError(
@@ -268,6 +283,63 @@ export function sameModelName(a: string, b: string): boolean {
     return lastSegment.includes(":") ? lower : `${lower}:latest`;
   };
   return norm(a) === norm(b);
+}
+
+/**
+ * Whether a failed call is worth repeating: a 5xx (a busy queue, a runner that crashed and is
+ * restarting) or a connection that failed or was reset. A 4xx (model not pulled, bad request)
+ * will fail the same way again, and a timeout already waited long enough.
+ */
+export function isTransientOllamaFailure(err: unknown): boolean {
+  const cause = err instanceof UserError ? err.cause : err;
+  if (cause instanceof OllamaConnectionError) return true;
+  if (isResponseError(cause)) return cause.status_code >= 500;
+  return false;
+}
+
+/** What identifies an embedding model beyond its name: the digest of the weights Ollama holds. */
+export interface ModelIdentity {
+  /** The name as the server lists it, e.g. "bge-m3:latest". */
+  name: string;
+  digest: string | null;
+}
+
+/** The pulled model `model` names (name and name:latest are one), or the not-pulled UserError. */
+export async function describeModel(client: OllamaClient, model: string): Promise<ModelIdentity> {
+  let models: Array<{ name?: string; model?: string; digest?: string }>;
+  try {
+    models = await client.listModels();
+  } catch (err) {
+    throw toOllamaUserError(err, client.errorContext());
+  }
+  const found = models.find(
+    (m) =>
+      (typeof m.name === "string" && sameModelName(m.name, model)) ||
+      (typeof m.model === "string" && sameModelName(m.model, model)),
+  );
+  if (!found) throw modelMissingError(model);
+  return {
+    name: found.name ?? found.model ?? model,
+    digest: typeof found.digest === "string" ? found.digest : null,
+  };
+}
+
+/**
+ * Start-up check of the models the settings name: one line per missing or unreachable model,
+ * for the log and for /help. Empty when all are pulled. Never throws: a bot whose Ollama is down
+ * still answers (extractively) and says why.
+ */
+export async function checkConfiguredModels(client: OllamaClient, models: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const model of models) {
+    try {
+      await describeModel(client, model);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+      if (err instanceof UserError && err.code === "ollama-unreachable") break;
+    }
+  }
+  return problems;
 }
 
 /** Asks /api/tags whether `model` is pulled; throws the not-pulled UserError when it is not. */

@@ -12,6 +12,7 @@ import { gatherCandidates, subQueries } from "./candidates.js";
 import { conceptWeights, coverage, matchableTexts } from "./coverage.js";
 import { collapseNearDuplicates } from "./dedupe.js";
 import { denseWeightFor, fuseReciprocalRank } from "./fuse.js";
+import { demoteInstructionLike } from "./injection.js";
 import { passageSide, type ScoredPassage } from "./passages.js";
 import type { RetrievalIndex } from "./ports.js";
 import type { QueryAnalysis } from "./query.js";
@@ -84,7 +85,8 @@ export async function retrieve(
     { depth: settings.rerankDepth, listHead: settings.listHead, order },
   );
   // Ten beyond what is reported, so that balancing sides has passages to choose from.
-  const ranked = collapseNearDuplicates(reranked, {
+  // Below every reranker's order: passages that talk to the model are not evidence (injection.ts).
+  const ranked = collapseNearDuplicates(demoteInstructionLike(reranked), {
     limit: report + 10,
     threshold: settings.nearDuplicateJaccard,
   });

@@ -24,7 +24,12 @@ export interface Manifest {
   formatVersion: number;
   buildId: string;
   builtAt: string;
-  embedder: { id: string; dimension: number };
+  /**
+   * What embedded the vectors. `model` and `digest` identify a served model beyond its name (a
+   * re-pulled model may embed differently at the same size); absent for the builtin embedder
+   * and in builds written before they were recorded.
+   */
+  embedder: { id: string; dimension: number; model?: string; digest?: string | null };
   chunking: { size: number; overlap: number };
   /** Changes to cleaning, chunking or tokenising code that should force a rebuild. */
   pipelineVersion: string;

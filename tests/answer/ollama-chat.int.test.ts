@@ -231,7 +231,9 @@ describe("OllamaChat against a fake Ollama", () => {
     const sent = received?.messages ?? [];
     const user = sent.find((m) => m.role === "user")?.content ?? "";
     for (const n of [1, 2, 3, 4, 5]) {
-      expect(user.includes(`[${n}] 文章${n} › 开源与闭源\n第${n}条资料`)).toBe(includedSources.includes(n));
+      expect(new RegExp(`<<<资料 ${n} \\w+>>>\\n文章${n} › 开源与闭源\\n第${n}条资料`).test(user)).toBe(
+        includedSources.includes(n),
+      );
     }
     const tokens = sent.reduce((t, m) => t + estimateTokens(m.content), 0);
     expect(tokens).toBeLessThanOrEqual(numCtx - reserveForAnswer);

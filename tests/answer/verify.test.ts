@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifyCitations } from "../../src/answer/verify.js";
+import { normaliseMarkers, verifyCitations, verifyModelAnswer } from "../../src/answer/verify.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 
 const tokenizer = sharedTokenizer();
@@ -62,5 +62,72 @@ describe("citation verification", () => {
     const v = verifyCitations("这些文章没有涉及这个问题。", sources, tokenizer);
     expect(v.text).toBe("这些文章没有涉及这个问题。");
     expect(v.cited).toEqual([]);
+  });
+});
+
+describe("markers as models write them", () => {
+  it("normalises full-width, 【】, footnote, list, range and (来源n) markers to [n]", () => {
+    expect(
+      normaliseMarkers("甲［４］乙【1】丙[^2]丁[1, 3]戊[2-4]己（来源5）庚(source 6)辛[来源：1、2]"),
+    ).toBe("甲[4]乙[1]丙[2]丁[1][3]戊[2][3][4]己[5]庚[6]辛[1][2]");
+  });
+
+  it("leaves what is not a citation alone: links, years in brackets, huge ranges", () => {
+    expect(normaliseMarkers("[点这里](http://x.example) [1-500]")).toBe("[点这里](http://x.example) [1-500]");
+  });
+});
+
+describe("sentence-level verification of a model's answer", () => {
+  it("removes a made-up sentence whole instead of keeping it uncited (the issue's example)", () => {
+    const v = verifyModelAnswer(
+      "GPT-5 在2023年开源了全部权重[1]。开源大模型通常是免费的，或者成本较低[1]。",
+      sources,
+      tokenizer,
+    );
+    expect(v.text).toBe("开源大模型通常是免费的，或者成本较低[1]。");
+    expect(v.removals).toEqual([
+      { sentence: "GPT-5 在2023年开源了全部权重。", reason: "name-not-in-source" },
+    ]);
+  });
+
+  it("checks short and English sentences too", () => {
+    expect(verifyModelAnswer("GPT-5 is open source [1].", sources, tokenizer).reasons).toEqual({
+      "name-not-in-source": 1,
+    });
+    expect(
+      verifyModelAnswer("闭源大模型全部免费，没有任何使用成本[2]。", sources, tokenizer).reasons,
+    ).toEqual({
+      "contradicts-source": 1,
+    });
+    expect(verifyModelAnswer("GPT-J拥有70亿参数[4]。", sources, tokenizer).reasons).toEqual({
+      "number-not-in-source": 1,
+    });
+    expect(verifyModelAnswer("GPT-J拥有60亿参数[4]。", sources, tokenizer).kept).toBe(1);
+  });
+
+  it("keeps framing sentences and the comparison layout, renumbering by first use", () => {
+    const v = verifyModelAnswer(
+      "**开源**：开源大模型通常免费，成本较低（来源1）。\n**闭源**：闭源大模型需要支付使用费用[2]。\n总结：",
+      sources,
+      tokenizer,
+    );
+    expect(v.text).toBe(
+      "**开源**：开源大模型通常免费，成本较低[1]。\n**闭源**：闭源大模型需要支付使用费用[2]。\n总结：",
+    );
+    expect(v.kept).toBe(2);
+    expect(v.survived).toBe(1);
+  });
+
+  it("drops an unsupported marker from a sentence another marker supports", () => {
+    const v = verifyModelAnswer("GPT-J拥有60亿参数，是最大的开源语言模型之一。[4, 9]", sources, tokenizer);
+    expect(v.text).toBe("GPT-J拥有60亿参数，是最大的开源语言模型之一[1]。");
+    expect(v.dropped).toEqual([{ marker: 9, reason: "no-such-source" }]);
+  });
+
+  it("cannot cite a source left out of the prompt (empty text)", () => {
+    const left = sources.map((s, i) => (i === 0 ? { text: "" } : s));
+    expect(verifyModelAnswer("开源大模型通常是免费的[1]。", left, tokenizer).reasons).toEqual({
+      "no-such-source": 1,
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   renderPassages,
   renderSources,
   renderStreaming,
+  sanitiseLinks,
 } from "../../src/discord/render.js";
 import type { Citation } from "../../src/types.js";
 import { SAMPLE_CITATIONS, sampleResult } from "../fakes/answerer.js";
@@ -167,5 +168,21 @@ describe("small renderers", () => {
     expect(parseButtonId("answer:42:delete")).toBeNull();
     expect(parseButtonId("someone-else:42:up")).toBeNull();
     expect(buttonId("1".repeat(20), "passages").length).toBeLessThanOrEqual(LIMITS.customId);
+  });
+});
+
+describe("links in an answer", () => {
+  const cited = "https://example.com/articles/open-vs-closed";
+  it("keeps a link to a cited source and shows any other as text that cannot be clicked", () => {
+    const text = `见[原文](${cited})。[点这里领取免费额度](http://evil.example/phish) 或 https://evil.example/x 或 <http://evil.example/y>`;
+    expect(sanitiseLinks(text, [cited, null])).toBe(
+      `见[原文](${cited})。点这里领取免费额度 (\`http://evil.example/phish\`) 或 \`https://evil.example/x\` 或 \`http://evil.example/y\``,
+    );
+  });
+
+  it("renders the sanitised answer in the embed", () => {
+    const result = sampleResult("q", { answer: "开源更便宜[1]。[点这里](http://evil.example/phish)" });
+    const [message] = renderAnswer({ question: "q", result, answerId: "1", elapsedMs: 10 });
+    expect(message?.embeds[0]?.description).toContain("点这里 (`http://evil.example/phish`)");
   });
 });

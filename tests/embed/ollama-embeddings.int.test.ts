@@ -26,6 +26,10 @@ interface Settings {
   model?: string;
   batchSize?: number;
   concurrency?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 /** Embeddings over a client of their own, as the app builds them (client first, then the embedder). */
@@ -117,11 +121,58 @@ describe("OllamaEmbeddings against a fake Ollama", () => {
   });
 
   it("stops starting batches after a failure", async () => {
-    fake.failNext(500, 1, "boom");
+    fake.failNext(404, 1, "boom");
     const texts = Array.from({ length: 50 }, (_, i) => `t${i}`);
     const err = await failure(embeddings({ batchSize: 5, concurrency: 1 }).embedDocuments(texts));
-    expect(err.code).toBe("ollama-failed");
+    expect(err.code).toBe("ollama-model-missing");
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("retries a document batch on a 5xx with growing, jittered backoff, then succeeds", async () => {
+    fake.failNext(503, 2);
+    const waits: number[] = [];
+    const e = embeddings({
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+      random: () => 0.5,
+      retryBaseMs: 100,
+    });
+    const vectors = await e.embedDocuments(["a", "b"]);
+    expect(vectors).toHaveLength(2);
+    expect(fake.requestsTo("/api/embed")).toHaveLength(3);
+    // base * 2^attempt plus half of that again (random() = 0.5).
+    expect(waits).toEqual([150, 300]);
+  });
+
+  it("retries a connection that failed, and gives up after the set number of retries", async () => {
+    let calls = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      calls++;
+      if (calls === 1)
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+        });
+      return fetch(input, init);
+    };
+    const ok = await embeddings({ fetch: flaky, sleep: async () => {} }).embedDocuments(["a"]);
+    expect(ok).toHaveLength(1);
+    expect(calls).toBe(2);
+
+    fake.reset();
+    fake.failNext(500, 10, "boom");
+    const err = await failure(embeddings({ retries: 2, sleep: async () => {} }).embedDocuments(["a"]));
+    expect(err.message).toBe("Ollama failed: boom");
+    expect(fake.requestsTo("/api/embed")).toHaveLength(3);
+  });
+
+  it("never retries a 4xx, nor a question's embedding", async () => {
+    fake.failNext(400, 1, "bad request");
+    await failure(embeddings({ sleep: async () => {} }).embedDocuments(["a"]));
+    expect(fake.requestsTo("/api/embed")).toHaveLength(1);
+    fake.failNext(500, 1);
+    await failure(embeddings({ sleep: async () => {} }).embedQuery("q"));
+    expect(fake.requestsTo("/api/embed")).toHaveLength(2);
   });
 
   it("keeps the server's message on a 500", async () => {

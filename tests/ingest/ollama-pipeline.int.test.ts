@@ -97,4 +97,25 @@ describe("the pipeline with Ollama embeddings", () => {
     const app = await appWith({ INDEX_DIR: path.join(dir, "other-index") });
     await expect(app.ensureIndex()).rejects.toThrow(`model 'bge-m3' is not pulled: run "ollama pull bge-m3"`);
   });
+
+  it("re-embeds everything at the new size when the model changed size under the same name", async () => {
+    const indexDir = path.join(dir, "resize-index");
+    await (await appWith({ INDEX_DIR: indexDir })).ensureIndex();
+    const file = path.join(dir, "corpus", "open-vs-closed-llm-full-comparison.txt");
+    const original = await readFile(file, "utf8");
+    await writeFile(file, `${original}\n\n六、补充\n\n开源大模型的社区文档通常由志愿者维护。\n`);
+    try {
+      fake.dimension = 48;
+      const app = await appWith({ INDEX_DIR: indexDir });
+      const line = await app.reindex();
+      const embedded = Number(/(\d+) embedded/.exec(line)?.[1]);
+      // Every passage, not only the changed article's: old vectors cannot be mixed with new ones.
+      expect(embedded).toBeGreaterThan(20);
+      const r = await app.answerer.ask("BERT 有什么特点？");
+      expect(r.providers.embeddings).toBe("ollama:bge-m3");
+      expect(r.notice).toBeUndefined();
+    } finally {
+      await writeFile(file, original);
+    }
+  });
 });
