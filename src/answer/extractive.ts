@@ -1,9 +1,11 @@
 import { passageSide, type ScoredPassage } from "../retrieve/passages.js";
 import type { QueryAnalysis, Side } from "../retrieve/query.js";
+import { CJK_IDEOGRAPH } from "../text/cjk.js";
 import { expressesConcept, type MatchableText } from "../text/concepts.js";
 import { LEXICON, sideWordPattern } from "../text/lexicon.js";
 import { foldText } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
+import { sideOf } from "../text/sides.js";
 import { charBigrams, jaccard } from "../text/similarity.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk, Language } from "../types.js";
@@ -49,26 +51,47 @@ const LABELS: Record<
   },
 };
 
+/** An English answer quoted from English passages needs no "quoted in Chinese" frame. */
+function framed(text: string, language: Language): string {
+  if (language !== "en" || CJK_IDEOGRAPH.test(text.replace(LABELS.en.preface, ""))) return text;
+  return text.replace(`${LABELS.en.preface}\n`, "From the articles:\n");
+}
+
 const OPEN = LEXICON.sides.open.word;
-const CLOSED = LEXICON.sides.closed.word;
 /** A sentence that starts with a side label: "开源：…", "- 闭源模型:…". */
 const SIDE_LABEL = new RegExp(`^(?:[-•\\d.、\\s]*)(${sideWordPattern()})[^，,。:：]{0,8}[:：]`);
 
 /**
  * A sentence's side: a leading "开源:" label, else the side its section heading names (an item
- * "避免闭源风险" under "开源的优势" argues for open source), else the only side it names, else
- * its passage's.
+ * "避免闭源风险" under "开源的优势" argues for open source), else the sides it names itself
+ * (side words in either language, known model families; "both" for a fact about the two, such
+ * as "以阿里为代表的部分开源、部分闭源"), else its passage's.
  */
 function sentenceSide(sentence: string, chunk: Chunk): Side | "both" | null {
   const label = SIDE_LABEL.exec(sentence);
   if (label) return label[1] === OPEN ? "open" : "closed";
-  const heading = chunk.headingPath.join(" ");
-  if (heading.includes(OPEN) !== heading.includes(CLOSED)) return heading.includes(OPEN) ? "open" : "closed";
-  const open = sentence.includes(OPEN);
-  const closed = sentence.includes(CLOSED);
-  if (open && closed) return "both";
-  if (open || closed) return open ? "open" : "closed";
-  return passageSide(chunk);
+  const heading = sideOf(chunk.headingPath[chunk.headingPath.length - 1] ?? "");
+  if (heading === "open" || heading === "closed") return heading;
+  return sideOf(sentence) ?? passageSide(chunk);
+}
+
+/**
+ * A table passage's rows, for a comparison, also cell by cell: "维护 — 开源：自己负责" speaks
+ * for the column's side, so one row gives each side its answer. (Rows name their columns:
+ * src/chunk/chunker.ts rowText.)
+ */
+function tableCells(chunk: Chunk): Array<{ text: string; side: Side }> {
+  const out: Array<{ text: string; side: Side }> = [];
+  for (const row of chunk.text.split("\n").slice(1)) {
+    const [aspect, cells] = row.split(" — ");
+    if (!aspect || !cells) continue;
+    for (const cell of cells.split("；")) {
+      const [header] = cell.split("：");
+      const side = sideOf(header ?? "");
+      if (side === "open" || side === "closed") out.push({ text: `${aspect} — ${cell}`, side });
+    }
+  }
+  return out;
 }
 
 /** Passage lines → sentences; a short "label:" line is joined to the line it introduces. */
@@ -112,7 +135,17 @@ function candidates(
     // Code is searchable, but quoted only when the question asks about code: a line such as
     // `"mistral": {` is no answer to anything else.
     if (s.chunk.kind === "code" && !analysis.asksCode) return;
-    sentencesOf(s.chunk).forEach((text, position) => {
+    const sentences: Array<{ text: string; side?: Side }> =
+      s.chunk.kind === "table"
+        ? [
+            ...s.chunk.text
+              .split("\n")
+              .slice(1)
+              .map((text) => ({ text })),
+            ...(analysis.comparison ? tableCells(s.chunk) : []),
+          ]
+        : sentencesOf(s.chunk).map((text) => ({ text }));
+    sentences.forEach(({ text, side: cellSide }, position) => {
       if (text.replace(/\s/g, "").length < 8) return;
       const lower = foldText(text);
       const sentence: MatchableText = { terms: new Set(tokenizer.terms(lower)), text: lower };
@@ -126,7 +159,7 @@ function candidates(
       });
       // Asked for a figure, the sentence that has one wins over its neighbours.
       if (analysis.asksQuantity && /\d/.test(text)) score += 0.5 * topWeight;
-      const side = sentenceSide(text, s.chunk);
+      const side = cellSide ?? sentenceSide(text, s.chunk);
       if (asked) {
         if (side === asked) score += 0.5 * topWeight;
         else if (side !== null && side !== "both") score -= topWeight;
@@ -136,6 +169,26 @@ function candidates(
     });
   });
   return out.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * For a list question, points from several articles when several cover it: each article's best
+ * sentence first (in score order), then the rest, so one long article cannot fill every bullet.
+ */
+function diverse(pool: Candidate[], listing: boolean): Candidate[] {
+  if (!listing) return pool;
+  const firstOfSource = new Set<Candidate>();
+  const seen = new Set<string>();
+  for (const c of pool) {
+    if (seen.has(c.chunk.source)) continue;
+    seen.add(c.chunk.source);
+    firstOfSource.add(c);
+  }
+  // Only sentences within reach of the best take the front: a weak sentence from another
+  // article is no better point for coming from elsewhere.
+  const best = pool[0]?.score ?? 0;
+  const front = pool.filter((c) => firstOfSource.has(c) && c.score >= best * 0.75);
+  return [...front, ...pool.filter((c) => !front.includes(c))];
 }
 
 function pick(
@@ -203,6 +256,18 @@ export function composeExtractive(
         taken,
         minScore,
       );
+      // Before saying the articles are silent on a side, its best sentence that expresses any
+      // of the question is shown, however weak next to the other side's.
+      if (chosen.length === 0 && analysis.sides.length === 2)
+        chosen.push(
+          ...pick(
+            pool.filter((c) => c.side === side),
+            1,
+            MAX_CHARS + 200,
+            taken,
+            Number.MIN_VALUE,
+          ),
+        );
       taken.push(...chosen);
       // Saying "the articles are silent on X" is only claimed when the question named both sides;
       // otherwise a side without strong sentences is simply left out.
@@ -226,11 +291,11 @@ export function composeExtractive(
           analysis.language === "zh" ? "**：" : "**: ",
         ),
       );
-    return { text: lines.join("\n"), cited };
+    return { text: framed(lines.join("\n"), analysis.language), cited };
   }
 
-  const chosen = pick(pool, analysis.listing ? 5 : 3, MAX_CHARS, [], minScore);
+  const chosen = pick(diverse(pool, analysis.listing), analysis.listing ? 5 : 3, MAX_CHARS, [], minScore);
   if (chosen.length === 1 && !labels.preface) return { text: cite(chosen[0] as Candidate), cited };
   for (const c of chosen) lines.push(`- ${cite(c)}`);
-  return { text: lines.join("\n"), cited };
+  return { text: framed(lines.join("\n"), analysis.language), cited };
 }

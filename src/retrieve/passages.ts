@@ -1,5 +1,6 @@
 import { HEADING_SEPARATOR } from "../chunk/chunker.js";
-import { LEXICON, type Side } from "../text/lexicon.js";
+import type { Side } from "../text/lexicon.js";
+import { sideOf } from "../text/sides.js";
 import type { Chunk, RetrievedPassage } from "../types.js";
 
 /** A passage with its score at some stage of retrieval; higher is better. */
@@ -20,17 +21,13 @@ export function passageView(s: ScoredPassage, rank: number): RetrievedPassage {
   };
 }
 
-/** Which side a passage speaks for: the side named in its heading, else the one its text names more. */
+/**
+ * Which side a passage speaks for: the side its heading path names ("Meta LLaMA系列" is open),
+ * else the sides its text names, in either language and through known model families
+ * (src/text/sides.ts); "both" when it speaks for the two.
+ */
 export function passageSide(chunk: Chunk): Side | "both" | null {
-  const open = LEXICON.sides.open.word;
-  const closed = LEXICON.sides.closed.word;
-  const heading = chunk.headingPath.join(" ");
-  const hOpen = heading.includes(open);
-  const hClosed = heading.includes(closed);
-  if (hOpen !== hClosed) return hOpen ? "open" : "closed";
-  const openCount = chunk.text.split(open).length - 1;
-  const closedCount = chunk.text.split(closed).length - 1;
-  if (openCount === 0 && closedCount === 0) return null;
-  if (openCount > 0 && closedCount > 0) return "both";
-  return openCount > 0 ? "open" : "closed";
+  const heading = sideOf(chunk.headingPath.join(" "));
+  if (heading === "open" || heading === "closed") return heading;
+  return sideOf(chunk.text);
 }

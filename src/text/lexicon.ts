@@ -40,7 +40,15 @@ const sideEntry = z.object({
   word,
   /** Words that name the side in a question, in either language. */
   queryWords: z.array(lowerWord).min(1),
+  /** Words that mark a sentence of a passage as speaking for the side, in either language. */
+  textWords: z.array(lowerWord).min(1),
   labels: z.object({ zh: word, en: word }),
+});
+
+const familiesFile = z.object({
+  about: z.string().optional(),
+  open: z.array(lowerWord),
+  closed: z.array(lowerWord),
 });
 
 const sidesFile = z
@@ -65,6 +73,8 @@ export interface Lexicon {
   genericWords: Set<string>;
   /** Question words and fillers ("到底", "分别", "explain"); never a concept of a question. */
   questionWords: Set<string>;
+  /** Model families and products whose side is known (LLaMA: open; 文心一言: closed). */
+  families: Record<Side, string[]>;
 }
 
 export class LexiconError extends Error {
@@ -107,6 +117,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const sides = readList(dir, "sides.json", sidesFile);
   const generic = readList(dir, "generic-words.json", genericWordsFile);
   const questionWords = readList(dir, "question-words.json", genericWordsFile);
+  const families = readList(dir, "model-families.json", familiesFile);
   // The maintained general lists (stopwords-iso) plus ours, except words this domain needs:
   // "open" is an English stop word and a side of the debate here.
   const needed = new Set([
@@ -126,6 +137,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
     sides: { open: sides.open, closed: sides.closed },
     genericWords: new Set(generic.words),
     questionWords: new Set(questionWords.words),
+    families: { open: families.open, closed: families.closed },
   };
 }
 

@@ -30,10 +30,10 @@ async function runScript(script: string, env: Record<string, string>) {
       });
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (d) => {
+      child.stdout.setEncoding("utf8").on("data", (d) => {
         stdout += d;
       });
-      child.stderr.on("data", (d) => {
+      child.stderr.setEncoding("utf8").on("data", (d) => {
         stderr += d;
       });
       child.on("error", reject);

@@ -37,10 +37,10 @@ function run(script: "ingest" | "inspect", args: string[], env: Record<string, s
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => {
+    child.stdout.setEncoding("utf8").on("data", (d) => {
       stdout += d;
     });
-    child.stderr.on("data", (d) => {
+    child.stderr.setEncoding("utf8").on("data", (d) => {
       stderr += d;
     });
     child.on("error", reject);
