@@ -5,9 +5,15 @@ import { isUserError, UserError, type UserErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { passageView } from "../retrieve/passages.js";
 import type { IndexSource, RetrievalIndex } from "../retrieve/ports.js";
-import { analyseQuestion, type QueryAnalysis, rewriteFollowUp } from "../retrieve/query.js";
+import {
+  analyseQuestion,
+  isGeneralComparison,
+  type QueryAnalysis,
+  rewriteFollowUp,
+} from "../retrieve/query.js";
 import type { Reranker } from "../retrieve/rerankers/reranker.js";
 import { type Retrieval, retrieve } from "../retrieve/retrieve.js";
+import { LEXICON } from "../text/lexicon.js";
 import { normaliseQuestion } from "../text/question.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type {
@@ -19,7 +25,7 @@ import type {
   Language,
   QuestionAnswerer,
 } from "../types.js";
-import { composeExtractive } from "./extractive.js";
+import { composeExtractive, composeOverview, type OverviewPart } from "./extractive.js";
 import type { ChatModel } from "./ollama-chat.js";
 import { buildAnswerPrompt } from "./prompt.js";
 import { assessEvidence, isModelRefusal, isWeakEvidence, refusalMessage } from "./refusal.js";
@@ -247,6 +253,35 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
     };
   }
 
+  /**
+   * A general comparison, answered aspect by aspect (src/text/lexicon/aspects.json): each aspect
+   * is searched as its own comparison question, in the question's language.
+   */
+  async function answerOverview(analysis: QueryAnalysis, index: RetrievalIndex) {
+    const parts: OverviewPart[] = [];
+    for (const aspect of LEXICON.aspects) {
+      const q =
+        analysis.language === "zh"
+          ? `开源和闭源大模型在${aspect.zh}方面有什么区别？`
+          : `How do open-source and closed-source models differ on ${aspect.en}?`;
+      const aspectAnalysis = analyseQuestion(q, tokenizer);
+      const r = await retrieve(
+        aspectAnalysis,
+        index,
+        { embeddings: deps.embeddings, tokenizer, reranker: deps.reranker, settings: deps.retrieval },
+        { k: deps.retrieval.k },
+      );
+      parts.push({
+        label: analysis.language === "zh" ? aspect.zh : aspect.en,
+        analysis: aspectAnalysis,
+        top: r.top,
+        conceptWeights: r.conceptWeights,
+      });
+    }
+    const draft = composeOverview(parts, analysis.language, tokenizer);
+    return verifyCitations(draft.text, draft.cited, tokenizer);
+  }
+
   return {
     async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
       const started = performance.now();
@@ -285,7 +320,14 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
       let refused = true;
       let chatProvider = deps.providers.chat;
       let verification: AnswerVerification | undefined;
-      if (!isWeakEvidence(analysis, retrieval, evidence, deps.retrieval.refusalMinCoverage)) {
+      const overview =
+        !deps.chat && isGeneralComparison(analysis) ? await answerOverview(analysis, index) : null;
+      if (overview && overview.cited.length > 0) {
+        answer = overview.text;
+        cited = overview.cited;
+        refused = false;
+        options.onProgress?.(answer);
+      } else if (!isWeakEvidence(analysis, retrieval, evidence, deps.retrieval.refusalMinCoverage)) {
         const generated = await generate(analysis, retrieval, options);
         refused = generated.refused;
         answer = refused ? refusalMessage(analysis.language) : generated.text;

@@ -212,6 +212,71 @@ function pick(
   return chosen;
 }
 
+/** One aspect of a general comparison, searched on its own. */
+export interface OverviewPart {
+  label: string;
+  analysis: QueryAnalysis;
+  top: ScoredPassage[];
+  conceptWeights: number[];
+}
+
+/**
+ * A general comparison ("请比较开源与闭源大模型") answered as an overview: for each aspect the
+ * articles compare, the best sentence for each side, cited. An aspect where either side has no
+ * sentence that expresses it is left out; at most `max` aspects.
+ */
+export function composeOverview(
+  parts: OverviewPart[],
+  language: Language,
+  tokenizer: Tokenizer,
+  max = 5,
+): DraftAnswer {
+  const labels = LABELS[language];
+  const cited: Chunk[] = [];
+  const cite = (c: Candidate) => {
+    let n = cited.indexOf(c.chunk) + 1;
+    if (n === 0) {
+      cited.push(c.chunk);
+      n = cited.length;
+    }
+    return `${c.text}[${n}]`;
+  };
+  const lines: string[] = labels.preface ? [labels.preface] : [];
+  const taken: Candidate[] = [];
+  let shown = 0;
+  for (const part of parts) {
+    if (shown >= max) break;
+    const pool = candidates(part.analysis, part.top, part.conceptWeights, tokenizer).filter(
+      (c) => c.score > 0,
+    );
+    const minScore = Math.min(...part.conceptWeights) * 0.5;
+    const open = pick(
+      pool.filter((c) => c.side === "open"),
+      1,
+      MAX_CHARS,
+      taken,
+      minScore,
+    )[0];
+    const closed = pick(
+      pool.filter((c) => c.side === "closed"),
+      1,
+      MAX_CHARS,
+      [...taken, ...(open ? [open] : [])],
+      minScore,
+    )[0];
+    if (!open || !closed) continue;
+    taken.push(open, closed);
+    const sep = language === "zh" ? "：" : ": ";
+    lines.push(
+      `**${part.label}**`,
+      `- ${labels.open}${sep}${cite(open)}`,
+      `- ${labels.closed}${sep}${cite(closed)}`,
+    );
+    shown++;
+  }
+  return { text: framed(lines.join("\n"), language), cited };
+}
+
 /**
  * The offline answer: the passages' own most relevant sentences, each cited, short enough for a
  * Discord reader; for comparisons, grouped under each side, saying plainly when a side is missing.

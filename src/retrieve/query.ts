@@ -162,6 +162,14 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
 }
 
 /**
+ * "请比较开源与闭源大模型", "compare open and closed models": both sides, a comparison, and no
+ * aspect — the whole debate is asked about, so it is answered as an overview of the aspects.
+ */
+export function isGeneralComparison(analysis: QueryAnalysis): boolean {
+  return analysis.comparison && analysis.sides.length === 2 && analysis.concepts.length === 0;
+}
+
+/**
  * A follow-up ("那安全性呢？", "what about cost?") leans on the previous question for what it
  * leaves out. Without a model, rewriting means carrying over the sides and the named subjects
  * of the last question and keeping the follow-up's own topic; the result is a standalone question.

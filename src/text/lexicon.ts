@@ -45,6 +45,11 @@ const sideEntry = z.object({
   labels: z.object({ zh: word, en: word }),
 });
 
+const aspectsFile = z.object({
+  about: z.string().optional(),
+  aspects: z.array(z.object({ zh: word, en: word })).min(1),
+});
+
 const familiesFile = z.object({
   about: z.string().optional(),
   open: z.array(lowerWord),
@@ -75,6 +80,8 @@ export interface Lexicon {
   questionWords: Set<string>;
   /** Model families and products whose side is known (LLaMA: open; 文心一言: closed). */
   families: Record<Side, string[]>;
+  /** Aspects a general comparison is answered on, in order (成本 / cost …). */
+  aspects: Array<{ zh: string; en: string }>;
 }
 
 export class LexiconError extends Error {
@@ -118,6 +125,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const generic = readList(dir, "generic-words.json", genericWordsFile);
   const questionWords = readList(dir, "question-words.json", genericWordsFile);
   const families = readList(dir, "model-families.json", familiesFile);
+  const aspects = readList(dir, "aspects.json", aspectsFile);
   // The maintained general lists (stopwords-iso) plus ours, except words this domain needs:
   // "open" is an English stop word and a side of the debate here.
   const needed = new Set([
@@ -138,6 +146,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
     genericWords: new Set(generic.words),
     questionWords: new Set(questionWords.words),
     families: { open: families.open, closed: families.closed },
+    aspects: aspects.aspects,
   };
 }
 

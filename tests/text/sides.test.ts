@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { sideMentions, sideOf } from "../../src/text/sides.js";
+
+describe("sideOf", () => {
+  it("reads the side words in Chinese and English", () => {
+    expect(sideOf("开源模型可以本地部署")).toBe("open");
+    expect(sideOf("Open-weight models can be fine-tuned on your own data.")).toBe("open");
+    expect(sideOf("A proprietary, API-only model is updated by its vendor.")).toBe("closed");
+    expect(sideOf("只提供商业化接口，高版本收费")).toBe("closed");
+  });
+
+  it("knows the side of model families and products", () => {
+    expect(sideOf("Meta LLaMA系列")).toBe("open");
+    expect(sideOf("文心一言的上下文长度")).toBe("closed");
+    expect(sideOf("Compared with GPT-4o, Llama 3.1 70B was cheaper to run.")).toBe("both");
+  });
+
+  it("calls a fact about the two sides 'both', and text about neither null", () => {
+    expect(sideOf("以阿里为代表的部分开源、部分闭源")).toBe("both");
+    expect(sideOf("这段话只谈部署成本。")).toBeNull();
+  });
+
+  it("does not take OpenAI for the open side, nor a word inside another word", () => {
+    expect(sideMentions("OpenAI published a report").open).toBe(0);
+    expect(sideOf("the enclosed sources")).toBeNull();
+  });
+});
