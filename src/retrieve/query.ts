@@ -79,13 +79,25 @@ function sidesIn(text: string): Side[] {
 function namesIn(question: string, language: Language): Set<string> {
   const names = new Set<string>();
   const words = question.match(/[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [];
+  const known = (w: string) => {
+    const term = englishTerm(w.toLowerCase());
+    return glossaryFor(term) !== undefined || GENERIC.has(term) || GENERIC.has(w.toLowerCase());
+  };
+  // A run of three or more capitalised words made mostly of words the glossary knows is a
+  // title ("Open Source AI Definition"), not a row of product names ("Docker Compose").
+  const titleCase = new Set<number>();
+  for (let i = 0; i < words.length; ) {
+    let end = i;
+    while (end < words.length && /^[A-Z]/.test(words[end] ?? "")) end++;
+    const run = words.slice(i, end);
+    if (run.length >= 3 && run.filter(known).length * 2 >= run.length) for (let k = i; k < end; k++) titleCase.add(k);
+    i = Math.max(end, i + 1);
+  }
   words.forEach((w, i) => {
-    const lower = w.toLowerCase();
-    if (glossaryFor(englishTerm(lower)) !== undefined) return;
-    // In English, a capitalised word may only be title case ("Open Source AI Definition"):
-    // only words shaped like names — digits, inner capitals, acronyms — are names.
-    const nameShaped = /\d/.test(w) || /[A-Z].*[A-Z]/.test(w) || /^[a-z]+[A-Z]/.test(w);
-    if (language === "zh" || (i > 0 && nameShaped) || /\d/.test(w)) names.add(englishTerm(lower));
+    if (known(w)) return;
+    const nameShaped = /\d/.test(w) || /[A-Z].*[A-Z]/.test(w);
+    if (language === "zh" || nameShaped || (i > 0 && /^[A-Z]/.test(w) && !titleCase.has(i)))
+      names.add(englishTerm(w.toLowerCase()));
   });
   return names;
 }
