@@ -113,7 +113,8 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   const normalised = question
     .replace(/open[\s-]source(d)?/gi, "open-source")
     .replace(/closed[\s-]source(d)?/gi, "closed-source");
-  const names = namesIn(normalised, language);
+  // Names are read from the question as typed: the compounding above lower-cases "Open Source".
+  const names = namesIn(question, language);
   const terms = tokenizer.terms(normalised);
   // The tokenizer follows a compound name with its parts ("gpt-5", "gpt"): the parts belong to
   // the name's concept, never a concept of their own ("GPT-5" is not known because "GPT" is).

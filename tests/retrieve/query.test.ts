@@ -37,15 +37,17 @@ describe("question analysis", () => {
     expect(a.concepts[0]?.alternatives).toContain("成本");
   });
 
-  it("marks Latin words in a Chinese question, and name-shaped words in an English one, as names", () => {
+  it("marks Latin words in a Chinese question, and capitalised words in an English one, as names", () => {
     expect(
       analyse("tinyViT 论文的主要贡献是什么？").concepts.find((c) => c.surface === "tinyvit")?.name,
     ).toBe(true);
-    const en = analyse("Does DeepSeek publish an Open Source AI Definition like the OSI?").concepts;
-    expect(en.find((c) => c.surface === "deepseek")?.name).toBe(true);
-    expect(en.find((c) => c.surface === "osi")?.name).toBe(true);
-    // Title case is not a name: "Definition" is a word of the question, not an unknown product.
-    expect(en.find((c) => c.surface === englishTerm("definition"))?.name).toBe(false);
+    const docker = analyse("How do I deploy a Jenkins container with Docker Compose?").concepts;
+    expect(docker.find((c) => c.surface === englishTerm("jenkins"))?.name).toBe(true);
+    expect(docker.find((c) => c.surface === "docker")?.name).toBe(true);
+    const title = analyse("Does DeepSeek follow the Open Source AI Definition?").concepts;
+    expect(title.find((c) => c.surface === "deepseek")?.name).toBe(true);
+    // A title-case run of mostly known words is a title, not a row of unknown products.
+    expect(title.find((c) => c.surface === englishTerm("definition"))?.name).toBe(false);
     expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
   });
 
