@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeMetrics, type EvalRecord, parseQuestions } from "../../src/eval/metrics.js";
@@ -38,5 +39,52 @@ describe.each(["eval/questions.jsonl", "eval/heldout.jsonl"])("quality gate on %
     expect(m.citationValidity).toBe(1);
     expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.95);
     expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+/**
+ * The project's own sets beyond the five articles (tests/fixtures/captures): questions over the
+ * captured pages together with the articles, and every public question asked three more ways.
+ * Held at the figures measured when they were added, so that they can only improve; the targets
+ * of the answering issue (recall@5 0.95, citation support 0.95 on these sets) are not met yet —
+ * see the README's Quality section for where each set stands.
+ */
+describe("regression floors on the capture questions and the paraphrases", () => {
+  let captures: TestApp;
+  let root = "";
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), "gate-captures-"));
+    await mkdir(path.join(root, "corpus"));
+    await symlink(path.join(REPO, "corpus"), path.join(root, "corpus", "articles"));
+    await symlink(path.join(REPO, "tests/fixtures/captures/pages"), path.join(root, "corpus", "captures"));
+    captures = await createTestApp({ CORPUS_DIR: path.join(root, "corpus") });
+    await captures.app.ensureIndex();
+  });
+  afterAll(async () => {
+    await captures.cleanup();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("capture questions: recall@5 ≥ 0.80, refusal accuracy ≥ 0.97, citation validity 1.0, support ≥ 0.74, answer hit ≥ 0.75", async () => {
+    const questions = parseQuestions(
+      await readFile(path.join(REPO, "tests/fixtures/captures/questions.jsonl"), "utf8"),
+    );
+    expect(questions.length).toBeGreaterThanOrEqual(40);
+    const m = computeMetrics(await runQuestions(captures.app.answerer, questions));
+    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.8);
+    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.97);
+    expect(m.citationValidity).toBe(1);
+    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.74);
+    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it("paraphrases: recall@5 ≥ 0.91, refusal accuracy ≥ 0.94, citation validity 1.0, support ≥ 0.94, answer hit ≥ 0.94", async () => {
+    const records = await evaluate("tests/fixtures/captures/paraphrases.jsonl");
+    const m = computeMetrics(records);
+    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.91);
+    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.94);
+    expect(m.citationValidity).toBe(1);
+    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.94);
+    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.94);
   });
 });
