@@ -28,9 +28,14 @@ await runCli(
       logger.warn({ err }, "could not build the index; /reindex can retry");
     }
 
+    // A missing model is not fatal (answers fall back to quoting the articles), but the operator
+    // should hear of it at once, in the log and in /help.
+    const modelProblems = await app.checkModels();
+    for (const problem of modelProblems) logger.warn({ problem }, "configured Ollama model unavailable");
     const bot = createBot({
       config,
       logger,
+      modelProblems,
       answerer: app.answerer,
       describeIndex: () => app.describeIndex(),
       reindex: (onProgress) => app.reindex(onProgress),

@@ -13,7 +13,7 @@ import type { IndexEmbeddings } from "./embed/types.js";
 import { type IngestOptions, ingest } from "./ingest/pipeline.js";
 import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
 import type { Logger } from "./logger.js";
-import { type FetchLike, OllamaClient } from "./ollama/client.js";
+import { checkConfiguredModels, type FetchLike, OllamaClient } from "./ollama/client.js";
 import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
 import { FORMAT_VERSION, readCurrentBuildId, readManifest } from "./store/build.js";
 import { IndexHandle, summariseIndex } from "./store/load.js";
@@ -33,6 +33,8 @@ export interface App {
   ingest(options?: Pick<IngestOptions, "full" | "onProgress">): Promise<IngestSummary>;
   /** Incremental ingest of the corpus; resolves to a one-line summary. */
   reindex(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<string>;
+  /** The configured Ollama models that are missing or unreachable, one line each (none: []). */
+  checkModels(): Promise<string[]>;
   /** Build the index if there is none yet; returns the summary when it built one. */
   ensureIndex(onBuild?: () => void): Promise<IngestSummary | null>;
   close(): Promise<void>;
@@ -115,6 +117,13 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         ...(onProgress ? { onProgress: throttleProgress((p) => onProgress(progressLine(p))) } : {}),
       });
       return formatIngestSummary(summary);
+    },
+    async checkModels() {
+      const models = [
+        ...(config.embeddingProvider === "ollama" ? [config.ollama.embedModel] : []),
+        ...(config.chatProvider === "ollama" ? [config.ollama.chatModel] : []),
+      ];
+      return models.length > 0 ? checkConfiguredModels(ollama, models) : [];
     },
     async ensureIndex(onBuild) {
       // A build written by an older version is as good as none: rebuild it rather than have

@@ -59,6 +59,7 @@ export function createBot(deps: BotDeps): Bot {
     reindex: (onProgress) => deps.reindex(onProgress),
     isClosing: () => closing,
     reindexing: { running: false },
+    modelProblems: deps.modelProblems ?? [],
   };
 
   const client = createDiscordClient(config);

@@ -15,6 +15,8 @@ export interface BotDeps {
   reindex(onProgress: (line: string) => void): Promise<string>;
   clock?: () => number;
   options?: Partial<BotOptions>;
+  /** Problems with the configured Ollama models found at start-up; /help shows them. */
+  modelProblems?: string[];
 }
 
 export interface BotOptions extends ChatOptions {
@@ -41,4 +43,5 @@ export interface BotContext extends ChatContext {
   isClosing(): boolean;
   /** Only one /reindex at a time. */
   reindexing: { running: boolean };
+  modelProblems: string[];
 }

@@ -323,11 +323,20 @@ export function renderSources(summary: IndexSummary, lang: Language): APIEmbed {
   };
 }
 
-export function renderHelp(lang: Language, maxQuestionLength: number, cooldownSeconds: number): APIEmbed {
+export function renderHelp(
+  lang: Language,
+  maxQuestionLength: number,
+  cooldownSeconds: number,
+  modelProblems: string[] = [],
+): APIEmbed {
   const t = MESSAGES[lang];
   return {
     color: COLORS.info,
     title: t.helpTitle,
     description: t.helpBody(maxQuestionLength, cooldownSeconds),
+    // An admin reading /help learns why answers are quoted rather than written by the model.
+    ...(modelProblems.length > 0
+      ? { fields: [{ name: "⚠️ Ollama", value: modelProblems.join("\n").slice(0, 1000) }] }
+      : {}),
   };
 }

@@ -24,12 +24,15 @@ export function compareFiles(
 /** Why no cached vector may be reused, or null when they all may. */
 export function rebuildReason(
   previous: Manifest | null,
-  settings: { full: boolean; embedderId: string; chunking: ChunkingOptions },
+  settings: { full: boolean; embedderId: string; chunking: ChunkingOptions; modelDigest?: string | null },
 ): string | null {
   if (settings.full) return "--full";
   if (!previous) return null;
   if (previous.embedder.id !== settings.embedderId)
     return `embedder changed (${previous.embedder.id} → ${settings.embedderId})`;
+  const before = previous.embedder.digest;
+  if (before && settings.modelDigest && before !== settings.modelDigest)
+    return `the embedding model was pulled again under the same name (digest ${before.slice(0, 12)} → ${settings.modelDigest.slice(0, 12)})`;
   if (
     previous.chunking.size !== settings.chunking.size ||
     previous.chunking.overlap !== settings.chunking.overlap

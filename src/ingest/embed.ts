@@ -11,6 +11,8 @@ import type { Chunk } from "../types.js";
  */
 export type CheckedEmbeddings = IndexEmbeddings & {
   checkModel?: () => Promise<void>;
+  /** A served model's identity beyond its name (Ollama: the digest of the pulled weights). */
+  describeModel?: () => Promise<{ name: string; digest: string | null }>;
   report?: (message: string) => void;
 };
 

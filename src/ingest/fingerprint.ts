@@ -35,9 +35,16 @@ export async function corpusFingerprint(files: CorpusFile[], settings: unknown):
  * Everything besides the files that decides what a build holds: the embedder, the chunking, the
  * formats that can be read (a new reader makes skipped files loadable) and the code versions.
  */
-export function buildSettings(embedderId: string, chunking: ChunkingOptions, readers: ReaderRegistry) {
+export function buildSettings(
+  embedderId: string,
+  chunking: ChunkingOptions,
+  readers: ReaderRegistry,
+  modelDigest: string | null = null,
+) {
   return {
     embedder: embedderId,
+    // A model re-pulled under the same name is another model: its vectors are not the build's.
+    ...(modelDigest ? { modelDigest } : {}),
     chunking,
     formats: Object.keys(readers).sort(),
     formatVersion: FORMAT_VERSION,

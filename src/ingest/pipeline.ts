@@ -49,13 +49,19 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     logger.warn({ pid }, "taking over the lock of an ingest that is no longer running");
   return withIngestLock(layout(indexDir).lock, onStaleLock, async () => {
     const corpus = await readCorpus(options.corpusDir);
-    const fingerprint = await corpusFingerprint(corpus, buildSettings(embeddings.id, chunking, readers));
+    // Unknown (Ollama unreachable, or the builtin embedder): the name alone identifies the model.
+    const model = await embeddings.describeModel?.().catch(() => null);
+    const digest = model?.digest ?? null;
+    const fingerprint = await corpusFingerprint(
+      corpus,
+      buildSettings(embeddings.id, chunking, readers, digest),
+    );
     const kept = full ? null : await keptBuild(indexDir, fingerprint, logger);
     if (kept) return { ...kept, seconds: seconds() };
 
     const { articles, skipped } = await parseCorpus(corpus, readers, logger);
     const previous = await readCurrentManifest(indexDir);
-    const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking });
+    const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking, modelDigest: digest });
     if (why && why !== "--full") logger.info(`full rebuild: ${why}`);
     const chunks = articles.flatMap((a) => chunkArticle(a, chunking));
     const embedded = await embedChunks(chunks, {
@@ -74,7 +80,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       chunking,
       fingerprint,
       skipped,
-      embedder: { id: embeddings.id, dimension: embedded.dimension },
+      embedder: {
+        id: embeddings.id,
+        dimension: embedded.dimension,
+        ...(model ? { model: model.name, digest: model.digest } : {}),
+      },
       now: options.now?.() ?? new Date(),
       previousBuildId: previous?.buildId ?? null,
       cache: embedded.cache,

@@ -17,7 +17,7 @@ export interface Publication {
   articles: Article[];
   chunks: Chunk[];
   structures: SearchStructures;
-  embedder: { id: string; dimension: number };
+  embedder: { id: string; dimension: number; model?: string; digest?: string | null };
   chunking: ChunkingOptions;
   now: Date;
   /** The build CURRENT named before this one: kept, since a reader may still be opening it. */

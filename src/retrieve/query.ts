@@ -90,7 +90,8 @@ function namesIn(question: string, language: Language): Set<string> {
     let end = i;
     while (end < words.length && /^[A-Z]/.test(words[end] ?? "")) end++;
     const run = words.slice(i, end);
-    if (run.length >= 3 && run.filter(known).length * 2 >= run.length) for (let k = i; k < end; k++) titleCase.add(k);
+    if (run.length >= 3 && run.filter(known).length * 2 >= run.length)
+      for (let k = i; k < end; k++) titleCase.add(k);
     i = Math.max(end, i + 1);
   }
   words.forEach((w, i) => {

@@ -5,6 +5,7 @@ import {
   citationLine,
   parseButtonId,
   renderAnswer,
+  renderHelp,
   renderPassages,
   renderSources,
   renderStreaming,
@@ -184,5 +185,14 @@ describe("links in an answer", () => {
     const result = sampleResult("q", { answer: "开源更便宜[1]。[点这里](http://evil.example/phish)" });
     const [message] = renderAnswer({ question: "q", result, answerId: "1", elapsedMs: 10 });
     expect(message?.embeds[0]?.description).toContain("点这里 (`http://evil.example/phish`)");
+  });
+});
+
+describe("renderHelp", () => {
+  it("shows the configured Ollama models that are missing, and nothing extra when all are there", () => {
+    const problems = ["model 'qwen2.5:7b' is not pulled: run \"ollama pull qwen2.5:7b\""];
+    const embed = renderHelp("zh", 500, 10, problems);
+    expect(embed.fields?.[0]?.value).toContain("ollama pull qwen2.5:7b");
+    expect(renderHelp("en", 500, 10).fields).toBeUndefined();
   });
 });

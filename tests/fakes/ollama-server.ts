@@ -60,6 +60,8 @@ const DEFAULT_REPLY = "This is a fake answer [1].";
 
 export class FakeOllama {
   models: string[] = [];
+  /** Digests to report for models (a model "pulled again" under the same name gets a new one). */
+  digests = new Map<string, string>();
   dimension = 0;
   latencyMs = 0;
   tokenDelayMs = 0;
@@ -164,7 +166,7 @@ export class FakeOllama {
     const route = `${req.method} ${path}`;
     switch (route) {
       case "GET /api/tags":
-        sendJson(res, 200, { models: this.models.map((name) => modelEntry(name)) });
+        sendJson(res, 200, { models: this.models.map((name) => modelEntry(name, this.digests)) });
         return;
       case "GET /api/version":
         sendJson(res, 200, { version: "0.0.0-fake" });
@@ -194,7 +196,7 @@ export class FakeOllama {
         modelfile: `FROM ${model}`,
         parameters: "",
         template: "{{ .Prompt }}",
-        details: modelEntry(model).details,
+        details: modelEntry(model, this.digests).details,
         model_info: { "general.architecture": "fake", "fake.embedding_length": this.dimension },
         capabilities: ["completion", "embedding"],
       });
@@ -336,14 +338,15 @@ function sameModel(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function modelEntry(name: string) {
+function modelEntry(name: string, digests: Map<string, string>) {
   const full = name.includes(":") ? name : `${name}:latest`;
+  const pulled = [...digests.entries()].find(([n]) => sameModel(n, full))?.[1];
   return {
     name: full,
     model: full,
     modified_at: "2024-01-01T00:00:00Z",
     size: 1_000_000,
-    digest: fnv1a(full).toString(16).padStart(8, "0").repeat(8),
+    digest: pulled ?? fnv1a(full).toString(16).padStart(8, "0").repeat(8),
     details: {
       parent_model: "",
       format: "gguf",

@@ -119,3 +119,31 @@ describe("the pipeline with Ollama embeddings", () => {
     }
   });
 });
+
+describe("the embedding model's identity", () => {
+  it("records the model and its digest, and rebuilds everything when the model is pulled again under the same name", async () => {
+    const indexDir = path.join(dir, "index-digest");
+    const app = await appWith({ INDEX_DIR: indexDir });
+    const first = await app.ingest();
+    expect(first.chunks.embedded).toBeGreaterThan(0);
+    const manifest = JSON.parse(
+      await readFile(path.join(indexDir, "builds", first.buildId, "manifest.json"), "utf8"),
+    ) as { embedder: { model?: string; digest?: string } };
+    expect(manifest.embedder.model).toBe("bge-m3:latest");
+    expect(manifest.embedder.digest).toMatch(/^[0-9a-f]{16,}$/);
+
+    expect((await app.ingest()).chunks.embedded).toBe(0);
+    fake.digests.set("bge-m3", "feedface".repeat(8));
+    const again = await app.ingest();
+    expect(again.rebuildReason).toMatch(/pulled again under the same name/);
+    expect(again.chunks.embedded).toBe(first.chunks.total);
+    fake.digests.clear();
+  });
+
+  it("names a configured model that is not pulled, for the log and /help", async () => {
+    const app = await appWith({ CHAT_PROVIDER: "ollama", OLLAMA_CHAT_MODEL: "qwen2.5:7b" });
+    const problems = await app.checkModels();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain("qwen2.5:7b");
+  });
+});

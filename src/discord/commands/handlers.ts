@@ -84,7 +84,7 @@ const help: CommandHandler = async (interaction, ctx) => {
   const lang = languageFromLocale(interaction.locale);
   const { maxQuestionLength, cooldownSeconds } = ctx.config.chat;
   await interaction.reply({
-    embeds: [renderHelp(lang, maxQuestionLength, cooldownSeconds)],
+    embeds: [renderHelp(lang, maxQuestionLength, cooldownSeconds, ctx.modelProblems)],
     flags: MessageFlags.Ephemeral,
     allowedMentions: noMentions(),
   });
