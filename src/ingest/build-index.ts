@@ -1,6 +1,5 @@
-import { type Bm25Data, buildBm25 } from "../store/bm25.js";
-import type { DenseIndex } from "../store/dense/dense-index.js";
-import { createDenseIndex } from "../store/dense/factory.js";
+import { Bm25Builder, type Bm25Data } from "../store/bm25.js";
+import type { DenseIndex, DenseIndexBuilder } from "../store/dense/dense-index.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
 
@@ -15,21 +14,27 @@ export interface SearchStructures {
   dense: DenseIndex | null;
 }
 
-/** Index stage: BM25 postings over each passage's terms, and the dense index over its vector. */
-export function buildSearchStructures(
-  chunks: Chunk[],
-  vectors: number[][],
-  dimension: number,
+/** Passages tokenised between two turns of the event loop (a few tens of milliseconds). */
+const PASSAGES_PER_TURN = 500;
+
+/**
+ * Index stage: the dense index over the embedded vectors and the BM25 postings over each
+ * passage's terms, at the same time. The dense build may run on a worker thread (HNSW's graph);
+ * tokenising runs here in slices, letting the event loop turn between them, so a bot running
+ * /reindex in-process keeps answering.
+ */
+export async function buildSearchStructures(
+  chunks: readonly Chunk[],
+  dense: DenseIndexBuilder,
   tokenizer: Tokenizer,
-): SearchStructures {
-  const bm25 = buildBm25(chunks.map((c) => tokenizer.terms(lexicalText(c))));
-  let dense: DenseIndex | null = null;
-  if (chunks.length > 0) {
-    dense = createDenseIndex(dimension);
-    dense.add(
-      chunks.map((c) => c.id),
-      vectors,
-    );
+): Promise<SearchStructures> {
+  const denseBuilt = chunks.length > 0 ? dense.build(chunks.map((c) => c.id)) : Promise.resolve(null);
+  // Without a handler until it is awaited, a failed worker would be an unhandled rejection.
+  denseBuilt.catch(() => {});
+  const bm25 = new Bm25Builder();
+  for (let i = 0; i < chunks.length; i++) {
+    bm25.add(tokenizer.terms(lexicalText(chunks[i] as Chunk)));
+    if ((i + 1) % PASSAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  return { bm25, dense };
+  return { bm25: bm25.finish(), dense: await denseBuilt };
 }

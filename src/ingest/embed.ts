@@ -1,6 +1,7 @@
 import { embeddingText } from "../chunk/chunker.js";
 import type { IndexEmbeddings } from "../embed/types.js";
 import { UserError } from "../errors.js";
+import type { DenseIndexBuilder } from "../store/dense/dense-index.js";
 import { VectorCache } from "../store/vector-cache.js";
 import type { Chunk } from "../types.js";
 
@@ -16,12 +17,14 @@ export interface EmbedStageOptions {
   reuseCache: boolean;
   /** Texts handed to the embedder per call; progress is reported after each. */
   batch: number;
+  /** Where the vectors go, once the dimension is known: each chunk's is put at its position. */
+  denseBuilder: (dimension: number, count: number) => DenseIndexBuilder;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
 export interface EmbeddedChunks {
-  /** One per chunk, in chunk order. */
-  vectors: number[][];
+  /** Holds every chunk's vector, by chunk position; not yet built. */
+  dense: DenseIndexBuilder;
   dimension: number;
   /** How many were embedded now rather than taken from the cache. */
   embedded: number;
@@ -51,14 +54,30 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
     dimension = (await embeddings.embedQuery("dimension")).length;
   }
   const cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
+  const dense = options.denseBuilder(dimension, chunks.length);
 
-  const vectors: number[][] = new Array(chunks.length);
+  // Cached vectors stream from the cache file straight into the dense index: neither the cache
+  // nor the vectors are ever held as a million small arrays.
+  const found = new Uint8Array(chunks.length);
+  if (options.reuseCache && cache.recordCount > 0) {
+    const positions = new Map<string, number | number[]>();
+    keys.forEach((key, i) => {
+      const before = positions.get(key);
+      if (before === undefined) positions.set(key, i);
+      else if (typeof before === "number") positions.set(key, [before, i]);
+      else before.push(i);
+    });
+    await cache.scan((key, vector) => {
+      const at = positions.get(key);
+      if (at === undefined) return;
+      for (const i of typeof at === "number" ? [at] : at) {
+        dense.put(i, vector);
+        found[i] = 1;
+      }
+    });
+  }
   const missing: number[] = [];
-  chunks.forEach((_, i) => {
-    const cached = options.reuseCache ? cache.get(keys[i] ?? "") : undefined;
-    if (cached) vectors[i] = Array.from(cached);
-    else missing.push(i);
-  });
+  for (let i = 0; i < chunks.length; i++) if (!found[i]) missing.push(i);
   // Only now: an ingest that embeds nothing must not need the model server at all.
   if (missing.length > 0) await check();
 
@@ -76,11 +95,11 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
           `the embedder ${embeddings.id} returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}: if the model changed under the same name, run the ingest with --full`,
         );
       }
-      vectors[chunkIndex] = vec;
+      dense.put(chunkIndex, vec);
       entries.push([keys[chunkIndex] ?? "", vec]);
     });
     await cache.append(entries);
     options.onProgress?.({ done: Math.min(b + batch, missing.length), total: missing.length });
   }
-  return { vectors, dimension, embedded: missing.length, cache, keys };
+  return { dense, dimension, embedded: missing.length, cache, keys };
 }

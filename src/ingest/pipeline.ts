@@ -3,12 +3,14 @@ import { type ChunkingOptions, chunkArticle } from "../chunk/chunker.js";
 import { READERS, type ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
 import { layout, readCurrentManifest } from "../store/build.js";
+import { readBuildSource, writeBuildSource } from "../store/build-source.js";
+import { createDenseIndexBuilder, denseKindFor } from "../store/dense/factory.js";
 import { withIngestLock } from "../store/lock.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import { buildSearchStructures } from "./build-index.js";
 import { compareFiles, rebuildReason } from "./changes.js";
 import { type CheckedEmbeddings, embedChunks } from "./embed.js";
-import { buildSettings, corpusFingerprint } from "./fingerprint.js";
+import { buildSettings, fingerprintCorpus } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
 import { publishBuild } from "./publish.js";
 import { readCorpus } from "./read.js";
@@ -49,9 +51,18 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     logger.warn({ pid }, "taking over the lock of an ingest that is no longer running");
   return withIngestLock(layout(indexDir).lock, onStaleLock, async () => {
     const corpus = await readCorpus(options.corpusDir);
-    const fingerprint = await corpusFingerprint(corpus, buildSettings(embeddings.id, chunking, readers));
+    const record = await readBuildSource(indexDir);
+    const { fingerprint, stamps } = await fingerprintCorpus(
+      corpus,
+      buildSettings(embeddings.id, chunking, readers),
+      record?.stamps ?? null,
+    );
     const kept = full ? null : await keptBuild(indexDir, fingerprint, logger);
-    if (kept) return { ...kept, seconds: seconds() };
+    if (kept) {
+      // Newer stamps let the next run trust files that were too fresh (racy) to trust this time.
+      if (record) await writeBuildSource(indexDir, { ...record, stamps });
+      return { ...kept, seconds: seconds() };
+    }
 
     const { articles, skipped } = await parseCorpus(corpus, readers, logger);
     const previous = await readCurrentManifest(indexDir);
@@ -64,15 +75,18 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       knownDimension: previous?.embedder.id === embeddings.id ? previous.embedder.dimension : 0,
       reuseCache: why === null,
       batch: options.embedBatch ?? 256,
+      denseBuilder: (dimension, count) =>
+        createDenseIndexBuilder(denseKindFor(embeddings.id), dimension, count),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const structures = buildSearchStructures(chunks, embedded.vectors, embedded.dimension, options.tokenizer);
+    const structures = await buildSearchStructures(chunks, embedded.dense, options.tokenizer);
     const manifest = await publishBuild(indexDir, {
       articles,
       chunks,
       structures,
       chunking,
       fingerprint,
+      stamps,
       skipped,
       embedder: { id: embeddings.id, dimension: embedded.dimension },
       now: options.now?.() ?? new Date(),
