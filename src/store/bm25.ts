@@ -191,7 +191,8 @@ export class Bm25Index {
     return this.data.lengths.length;
   }
 
-  private termId(term: string): number {
+  /** The term's place in the sorted term table (its postings' index), or -1. */
+  termId(term: string): number {
     return findSorted(this.data.terms, this.order, term);
   }
 

@@ -74,6 +74,11 @@ export class ColumnDenseIndex implements DenseIndex {
     return this.ids.count;
   }
 
+  /** The stored unit vectors, dimension-major (for benchmarks that check the search against them). */
+  get matrix(): { columns: Float32Array; count: number } {
+    return { columns: this.columns, count: this.count };
+  }
+
   add(ids: readonly string[], vectors: readonly ArrayLike<number>[]): void {
     if (ids.length !== vectors.length) throw new Error(`${ids.length} ids for ${vectors.length} vectors`);
     if (ids.length === 0) return;
