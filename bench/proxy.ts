@@ -1,11 +1,19 @@
 /**
  * Dense proxy vectors: what HNSW is measured on. The builtin embedder's hashed bags of words are
  * the hard case for a graph (and are searched exactly now), so HNSW's settings are chosen on
- * vectors that behave like a model's: dense, normalised, with neighbourhoods that follow the
- * text. Each passage's TF-IDF vector (from the build's own BM25 postings: 1 + ln tf, times
- * ln(N / df)) is projected to 1024 dimensions by a seeded random ±1 matrix and normalised; a
- * question is projected the same way. A random projection keeps cosine similarities close
- * (Johnson–Lindenstrauss), so the true neighbours mean something, and every dimension is set.
+ * vectors that behave like a model's: dense, normalised, 1024 dimensions, with neighbourhoods
+ * that follow the text. Each passage's TF-IDF vector (from the build's own BM25 postings:
+ * 1 + ln tf, times ln(N / df)) is projected by a seeded random ±1 matrix to PROXY_INTRINSIC
+ * dimensions, then spread over 1024 by a second one, and normalised.
+ *
+ * Why two steps: projected straight to 1024 dimensions, TF-IDF of a corpus of words drawn at
+ * random keeps its geometry (Johnson–Lindenstrauss), and that geometry is nearly orthogonal
+ * vectors: a held-out passage's nearest neighbour has cosine ~0.15 against ~0.05 for any
+ * passage. HNSW cannot navigate that (measured: recall@10 0.39 at ef 128 on 20k passages,
+ * M 16), and neither does any model's embedding space look like it: sentence embeddings have an
+ * intrinsic dimensionality of tens, with neighbours far closer than strangers. The narrow first
+ * projection gives the proxy that low intrinsic dimensionality while keeping which passages
+ * are near which.
  */
 import { performance } from "node:perf_hooks";
 import { type Bm25Data, Bm25Index } from "../src/store/bm25.js";
@@ -14,16 +22,44 @@ import { ExactIndex, recallAt } from "./exact.js";
 import { round, summarise, yieldToLoop } from "./stats.js";
 
 export const PROXY_DIMENSION = 1024;
+/** The proxy's intrinsic dimensionality (a multiple of 32). */
+export const PROXY_INTRINSIC = 64;
 
-/** The projection row of term t: ±1 per dimension from a seeded integer hash, never stored. */
-function projectInto(out: Float32Array, offset: number, term: number, weight: number, seed: number): void {
-  for (let j = 0; j < PROXY_DIMENSION; j += 32) {
+/** Adds row `term` of a seeded ±weight matrix (width a multiple of 32) to out[offset…]. */
+function projectInto(
+  out: Float32Array,
+  offset: number,
+  term: number,
+  weight: number,
+  seed: number,
+  width = PROXY_INTRINSIC,
+): void {
+  for (let j = 0; j < width; j += 32) {
     let h = Math.imul(term + 1, 0x9e3779b1) ^ Math.imul(j + 1, 0x85ebca6b) ^ seed;
     h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
     h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
     h ^= h >>> 15;
     for (let b = 0; b < 32; b++) out[offset + j + b]! += (h >>> b) & 1 ? weight : -weight;
   }
+}
+
+/** Spreads intrinsic rows over PROXY_DIMENSION dimensions (a fixed ±1 mix) and normalises them. */
+function spread(intrinsic: Float32Array, count: number, seed: number): Float32Array {
+  const mix = new Float32Array(PROXY_INTRINSIC * PROXY_DIMENSION);
+  for (let k = 0; k < PROXY_INTRINSIC; k++)
+    projectInto(mix, k * PROXY_DIMENSION, k, 1, seed ^ 0x5bd1e995, PROXY_DIMENSION);
+  const rows = new Float32Array(count * PROXY_DIMENSION);
+  for (let i = 0; i < count; i++) {
+    const out = i * PROXY_DIMENSION;
+    for (let k = 0; k < PROXY_INTRINSIC; k++) {
+      const z = intrinsic[i * PROXY_INTRINSIC + k]!;
+      if (z === 0) continue;
+      const m = k * PROXY_DIMENSION;
+      for (let j = 0; j < PROXY_DIMENSION; j++) rows[out + j]! += z * mix[m + j]!;
+    }
+  }
+  normaliseRows(rows, count);
+  return rows;
 }
 
 function normaliseRows(rows: Float32Array, count: number): void {
@@ -38,7 +74,7 @@ function normaliseRows(rows: Float32Array, count: number): void {
 
 /** Proxy vectors of the first `count` passages, row by row. */
 export async function proxyPassages(bm25: Bm25Data, count: number, seed: number): Promise<Float32Array> {
-  const rows = new Float32Array(count * PROXY_DIMENSION);
+  const rows = new Float32Array(count * PROXY_INTRINSIC);
   const n = bm25.lengths.length;
   for (let t = 0; t < bm25.terms.count; t++) {
     const from = bm25.starts[t]!;
@@ -48,12 +84,11 @@ export async function proxyPassages(bm25: Bm25Data, count: number, seed: number)
     for (let p = from; p < to; p++) {
       const doc = bm25.docs[p]!;
       if (doc >= count) break; // postings are in passage order
-      projectInto(rows, doc * PROXY_DIMENSION, t, (1 + Math.log(bm25.tfs[p]!)) * idf, seed);
+      projectInto(rows, doc * PROXY_INTRINSIC, t, (1 + Math.log(bm25.tfs[p]!)) * idf, seed);
     }
     if (t % 5000 === 0) await yieldToLoop();
   }
-  normaliseRows(rows, count);
-  return rows;
+  return spread(rows, count, seed);
 }
 
 /**
@@ -81,7 +116,7 @@ export async function proxySet(
 
 /** A question's proxy vector, from its terms and the collection's document frequencies. */
 export function proxyQuery(terms: string[], bm25: Bm25Data, index: Bm25Index, seed: number): number[] {
-  const out = new Float32Array(PROXY_DIMENSION);
+  const out = new Float32Array(PROXY_INTRINSIC);
   const tf = new Map<string, number>();
   for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
   for (const [term, count] of tf) {
@@ -90,8 +125,7 @@ export function proxyQuery(terms: string[], bm25: Bm25Data, index: Bm25Index, se
     const idf = Math.log(bm25.lengths.length / (bm25.starts[id + 1]! - bm25.starts[id]!));
     if (idf > 0) projectInto(out, 0, id, (1 + Math.log(count)) * idf, seed);
   }
-  normaliseRows(out, 1);
-  return Array.from(out);
+  return Array.from(spread(out, 1, seed));
 }
 
 export interface HnswCurve {

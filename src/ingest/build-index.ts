@@ -2,6 +2,7 @@ import { Bm25Builder, type Bm25Data } from "../store/bm25.js";
 import type { DenseIndex, DenseIndexBuilder } from "../store/dense/dense-index.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
+import { inOrder, type PassageWorkers } from "./passage-workers.js";
 
 /** The text whose BM25 terms represent a passage: its heading path gives section context. */
 export function lexicalText(chunk: Pick<Chunk, "headingPath" | "text">): string {
@@ -27,14 +28,32 @@ export async function buildSearchStructures(
   chunks: readonly Chunk[],
   dense: DenseIndexBuilder,
   tokenizer: Tokenizer,
+  workers: PassageWorkers | null = null,
 ): Promise<SearchStructures> {
   const denseBuilt = chunks.length > 0 ? dense.build(chunks.map((c) => c.id)) : Promise.resolve(null);
   // Without a handler until it is awaited, a failed worker would be an unhandled rejection.
   denseBuilt.catch(() => {});
   const bm25 = new Bm25Builder();
-  for (let i = 0; i < chunks.length; i++) {
-    bm25.add(tokenizer.terms(lexicalText(chunks[i] as Chunk)));
-    if ((i + 1) % PASSAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+  if (workers) {
+    const batches: number[] = [];
+    for (let from = 0; from < chunks.length; from += PASSAGES_PER_TURN) batches.push(from);
+    await inOrder(
+      batches,
+      workers.parallelism,
+      (from) =>
+        workers.run(
+          [],
+          chunks.slice(from, from + PASSAGES_PER_TURN).map((c) => lexicalText(c)),
+        ),
+      ({ passages }) => {
+        for (const p of passages) bm25.addCounted(p.terms, p.tfs, p.length);
+      },
+    );
+  } else {
+    for (let i = 0; i < chunks.length; i++) {
+      bm25.add(tokenizer.terms(lexicalText(chunks[i] as Chunk)));
+      if ((i + 1) % PASSAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return { bm25: bm25.finish(), dense: await denseBuilt };
 }

@@ -4,6 +4,7 @@ import { UserError } from "../errors.js";
 import type { DenseIndexBuilder } from "../store/dense/dense-index.js";
 import { VectorCache } from "../store/vector-cache.js";
 import type { Chunk } from "../types.js";
+import { inOrder, type PassageWorkers } from "./passage-workers.js";
 
 /** An embedder that can say up front that it cannot work (e.g. an Ollama model not pulled). */
 export type CheckedEmbeddings = IndexEmbeddings & { checkModel?: () => Promise<void> };
@@ -20,6 +21,8 @@ export interface EmbedStageOptions {
   /** Where the vectors go, once the dimension is known: each chunk's is put at its position. */
   denseBuilder: (dimension: number, count: number) => DenseIndexBuilder;
   onProgress?: (progress: { done: number; total: number }) => void;
+  /** Worker threads running this same (builtin) embedder: batches are embedded there, in parallel. */
+  workers?: PassageWorkers | null;
 }
 
 export interface EmbeddedChunks {
@@ -82,11 +85,19 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
   if (missing.length > 0) await check();
 
   const batch = Math.max(1, options.batch);
+  const batches: number[][] = [];
+  for (let b = 0; b < missing.length; b += batch) batches.push(missing.slice(b, b + batch));
+  const textsOf = (slice: number[]) => slice.map((i) => embeddingText(chunks[i] as Chunk));
+  const workers = options.workers ?? null;
+  const embedBatch = async (slice: number[]): Promise<ArrayLike<number>[]> => {
+    if (!workers) return embeddings.embedDocuments(textsOf(slice));
+    const { vectors } = await workers.run(textsOf(slice), []);
+    return slice.map((_, j) => vectors.subarray(j * dimension, (j + 1) * dimension));
+  };
+  let done = 0;
   options.onProgress?.({ done: 0, total: missing.length });
-  for (let b = 0; b < missing.length; b += batch) {
-    const slice = missing.slice(b, b + batch);
-    const embedded = await embeddings.embedDocuments(slice.map((i) => embeddingText(chunks[i] as Chunk)));
-    const entries: Array<[string, number[]]> = [];
+  await inOrder(batches, workers?.parallelism ?? 1, embedBatch, async (embedded, slice) => {
+    const entries: Array<[string, ArrayLike<number>]> = [];
     slice.forEach((chunkIndex, j) => {
       const vec = embedded[j];
       if (!vec || vec.length !== dimension) {
@@ -95,11 +106,15 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
           `the embedder ${embeddings.id} returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}: if the model changed under the same name, run the ingest with --full`,
         );
       }
-      dense.put(chunkIndex, vec);
-      entries.push([keys[chunkIndex] ?? "", vec]);
+      // As float32, the way the cache stores it: the index is then the same whether a vector
+      // came from the embedder, a worker or the cache.
+      const stored = vec instanceof Float32Array ? vec : Float32Array.from(vec);
+      dense.put(chunkIndex, stored);
+      entries.push([keys[chunkIndex] ?? "", stored]);
     });
     await cache.append(entries);
-    options.onProgress?.({ done: Math.min(b + batch, missing.length), total: missing.length });
-  }
+    done += slice.length;
+    options.onProgress?.({ done, total: missing.length });
+  });
   return { dense, dimension, embedded: missing.length, cache, keys };
 }

@@ -57,18 +57,23 @@ export class Bm25Builder {
   add(terms: readonly string[]): void {
     const tf = new Map<string, number>();
     for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-    if (this.pairs + tf.size > this.pairTerms.length) this.grow(this.pairs + tf.size);
-    for (const [term, count] of tf) {
+    this.addCounted([...tf.keys()], [...tf.values()], terms.length);
+  }
+
+  /** A passage already counted: its distinct terms, their frequencies and its length in terms. */
+  addCounted(terms: readonly string[], tfs: ArrayLike<number>, length: number): void {
+    if (this.pairs + terms.length > this.pairTerms.length) this.grow(this.pairs + terms.length);
+    terms.forEach((term, i) => {
       let id = this.termIds.get(term);
       if (id === undefined) {
         id = this.termIds.size;
         this.termIds.set(term, id);
       }
       this.pairTerms[this.pairs] = id;
-      this.pairTfs[this.pairs] = count;
+      this.pairTfs[this.pairs] = tfs[i] ?? 0;
       this.pairs++;
-    }
-    this.lengths.push(terms.length);
+    });
+    this.lengths.push(length);
     this.docStarts.push(this.pairs);
   }
 
