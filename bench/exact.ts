@@ -14,7 +14,12 @@ export class ExactIndex {
 
   search(query: ArrayLike<number>, k: number): number[] {
     const d = this.dimension;
-    const q = Float32Array.from(query);
+    // The query at unit length in float64, summed in ascending dimension order: the arithmetic
+    // of the index's column scan, so the two agree to the bit, ties included.
+    let norm = 0;
+    for (let j = 0; j < query.length; j++) norm += (query[j] ?? 0) * (query[j] ?? 0);
+    norm = Math.sqrt(norm) || 1;
+    const q = Float64Array.from(query, (x) => x / norm);
     const n = Math.min(k, this.count);
     const topIdx = new Int32Array(n).fill(-1);
     const topScore = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);

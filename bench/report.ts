@@ -14,18 +14,72 @@ export interface Target {
   met: boolean;
 }
 
-/** The issue's targets, defined for 100k passages on a 2-core machine. */
+/**
+ * The issue's targets (issue 13), for 100k passages on a 2-core machine, and the ones set for a
+ * million passages when the run is that large.
+ */
 export function targets(r: BenchResult): Target[] {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return [
+  const million = r.size >= 500_000;
+  const common: Target[] = [
     {
-      name: "hybrid query p95",
-      goal: "≤ 30 ms",
-      actual: `${r.query.hybrid.p95} ms`,
-      met: r.query.hybrid.p95 <= 30,
+      name: "builtin dense search recall@10 (exact column scan vs brute force)",
+      goal: "= 1.0",
+      actual: String(r.builtinRecallAt10),
+      met: r.builtinRecallAt10 === 1,
     },
     {
-      name: `HNSW recall@10 at ef=${r.ef}`,
+      name: "longest event-loop block during queries",
+      goal: "≤ 50 ms",
+      actual: `${r.maxEventLoopBlockMs} ms`,
+      met: r.maxEventLoopBlockMs <= 50,
+    },
+  ];
+  if (million) {
+    return [
+      {
+        name: "full ingest",
+        goal: "≤ 10 min",
+        actual: s(r.ingest.ms),
+        met: r.ingest.ms <= 600_000,
+      },
+      { name: "peak RSS", goal: "≤ 8 GB", actual: `${Math.round(r.peakRssMb)} MB`, met: r.peakRssMb <= 8192 },
+      {
+        name: "hybrid query p95",
+        goal: "≤ 100 ms",
+        actual: `${r.query.hybrid.p95} ms`,
+        met: r.query.hybrid.p95 <= 100,
+      },
+      ...common,
+    ];
+  }
+  return [
+    {
+      name: "full ingest",
+      goal: "≤ 90 s",
+      actual: s(r.ingest.ms),
+      met: r.ingest.ms <= 90_000,
+    },
+    {
+      name: "hybrid query p95",
+      goal: "≤ 20 ms",
+      actual: `${r.query.hybrid.p95} ms`,
+      met: r.query.hybrid.p95 <= 20,
+    },
+    {
+      name: "unchanged re-ingest",
+      goal: "≤ 2 s, 0 embedded",
+      actual: `${s(r.reingest.ms)}, ${r.reingest.embedded} embedded`,
+      met: r.reingest.ms <= 2000 && r.reingest.embedded === 0,
+    },
+    {
+      name: "index load",
+      goal: "≤ 300 ms, no block > 50 ms",
+      actual: `${Math.round(r.loadMs)} ms, block ${Math.round(r.load.maxEventLoopBlockMs)} ms`,
+      met: r.loadMs <= 300 && r.load.maxEventLoopBlockMs <= 50,
+    },
+    {
+      name: `HNSW recall@10 at ef=${r.ef}, dense proxy vectors (${r.hnsw.passages.toLocaleString("en-US")})`,
       goal: "≥ 0.95",
       actual: String(r.hnswRecallAt10),
       met: r.hnswRecallAt10 >= 0.95,
@@ -36,24 +90,7 @@ export function targets(r: BenchResult): Target[] {
       actual: `${Math.round(r.ingest.embedPassagesPerSec)} passages/s`,
       met: r.ingest.embedPassagesPerSec >= 2000,
     },
-    {
-      name: "full ingest (embedding + index build)",
-      goal: "≤ 3 min",
-      actual: s(r.ingest.ms),
-      met: r.ingest.ms <= 180_000,
-    },
-    {
-      name: "unchanged re-ingest",
-      goal: "≤ 5 s, 0 embedded",
-      actual: `${s(r.reingest.ms)}, ${r.reingest.embedded} embedded`,
-      met: r.reingest.ms <= 5000 && r.reingest.embedded === 0,
-    },
-    {
-      name: "longest event-loop block during queries",
-      goal: "≤ 50 ms",
-      actual: `${r.maxEventLoopBlockMs} ms`,
-      met: r.maxEventLoopBlockMs <= 50,
-    },
+    ...common,
   ];
 }
 
@@ -105,10 +142,9 @@ function sections(r: BenchResult): Array<{ title: string; header: string[]; rows
           "embedding stage",
           `${(r.ingest.embedMs / 1000).toFixed(1)} s = ${int(r.ingest.embedPassagesPerSec)} passages/s`,
         ],
-        ["HNSW build (timed on its own)", `${(r.ingest.buildMs / 1000).toFixed(1)} s`],
         [
           "index on disk",
-          `${mb(r.ingest.indexBytes)} (HNSW ${mb(r.ingest.files.hnswBytes)}, chunks ${mb(r.ingest.files.chunksBytes)}, BM25 ${mb(r.ingest.files.bm25Bytes)}); vector cache ${mb(r.ingest.cacheBytes)}`,
+          `${mb(r.ingest.indexBytes)} (dense ${mb(r.ingest.files.denseBytes)}, passages ${mb(r.ingest.files.passagesBytes)}, BM25 ${mb(r.ingest.files.bm25Bytes)}); vector cache ${mb(r.ingest.cacheBytes)}`,
         ],
         ["peak RSS", `${int(r.ingest.peakRssMb)} MB`],
         ["longest event-loop block during ingest", `${int(r.ingest.maxEventLoopBlockMs)} ms`],
@@ -120,6 +156,7 @@ function sections(r: BenchResult): Array<{ title: string; header: string[]; rows
           "index load",
           `${int(r.load.ms)} ms (event loop blocked up to ${int(r.load.maxEventLoopBlockMs)} ms)`,
         ],
+        ["machine load average (1 min), start / end", `${r.loadAverage.start} / ${r.loadAverage.end}`],
       ],
     },
     {
@@ -127,25 +164,18 @@ function sections(r: BenchResult): Array<{ title: string; header: string[]; rows
       header: ["path", "p50", "p95", "p99", "n"],
       rows: [
         [
-          `dense: HNSW search, k=10, ef=${r.ef}`,
+          `dense (ours): exact column scan, k=10 (${r.baselines.exactColumnScan.queryNonZeroDims} non-zero dims)`,
           ms(q.dense.p50),
           ms(q.dense.p95),
           ms(q.dense.p99),
           String(q.dense.n),
         ],
         [
-          "dense baseline: exact scan, k=10",
+          "dense baseline: row-major brute-force scan, k=10",
           ms(r.baselines.exactScan.p50),
           ms(r.baselines.exactScan.p95),
           "",
           String(r.baselines.exactScan.n),
-        ],
-        [
-          `dense, exact column scan (${r.baselines.exactColumnScan.queryNonZeroDims} non-zero dims)`,
-          ms(r.baselines.exactColumnScan.p50),
-          ms(r.baselines.exactColumnScan.p95),
-          "",
-          String(r.baselines.exactColumnScan.n),
         ],
         ["BM25 (ours): tokenise + top 10", ms(q.bm25.p50), ms(q.bm25.p95), ms(q.bm25.p99), String(q.bm25.n)],
         ["BM25 baseline: LangChain BM25Retriever", ms(lc.p50), ms(lc.p95), "", String(lc.n)],
@@ -166,7 +196,7 @@ function sections(r: BenchResult): Array<{ title: string; header: string[]; rows
       ],
     },
     {
-      title: "HNSW recall@10 against an exact scan",
+      title: `HNSW on dense proxy vectors: ${int(r.hnsw.passages)} passages, ${r.hnsw.dimension} dims, M=${r.hnsw.m}, efConstruction=${r.hnsw.efConstruction}; built in ${(r.hnsw.buildMs / 1000).toFixed(1)} s on a worker (main thread blocked up to ${int(r.hnsw.buildBlockMs)} ms); recall@10 against an exact scan, ${r.hnsw.queries} held-out passages as queries`,
       header: ["ef", "recall@10", "search p50 (ms)", "search p95 (ms)"],
       rows: r.efSweep.map((e) => [
         `${e.ef}${e.ef === r.ef ? " (ours)" : e.ef === r.baselines.langchainDefaultEf.ef ? " (LangChain default)" : ""}`,
@@ -251,23 +281,13 @@ export function latencyChart(results: BenchResult[]): string {
     title: "Query latency against corpus size",
     xLabel: "passages (log scale)",
     yLabel: "milliseconds (log scale)",
-    guides: [{ y: 30, label: "hybrid p95 target 30 ms" }],
+    guides: [{ y: 20, label: "hybrid p95 target at 100k: 20 ms" }],
     series: [
       { name: "hybrid p95", color: "#d62728", points: at((r) => r.query.hybrid.p95) },
       { name: "hybrid p50", color: "#d62728", dashed: true, points: at((r) => r.query.hybrid.p50) },
       { name: "BM25 p95 (ours)", color: "#1f77b4", points: at((r) => r.query.bm25.p95) },
-      {
-        name: `HNSW p95 (ef ${sorted[0]?.ef ?? ""})`,
-        color: "#2ca02c",
-        points: at((r) => r.query.dense.p95),
-      },
-      { name: "exact scan p95", color: "#9467bd", points: at((r) => r.baselines.exactScan.p95) },
-      {
-        name: "exact column scan p95",
-        color: "#8c564b",
-        dashed: true,
-        points: at((r) => r.baselines.exactColumnScan.p95),
-      },
+      { name: "dense exact column scan p95 (ours)", color: "#2ca02c", points: at((r) => r.query.dense.p95) },
+      { name: "brute-force scan p95", color: "#9467bd", points: at((r) => r.baselines.exactScan.p95) },
       { name: "LangChain BM25 p50", color: "#ff7f0e", points: at((r) => r.baselines.langchainBm25.p50) },
     ],
   });

@@ -1,10 +1,11 @@
 /**
  * One benchmark run at one corpus size: generate → ingest → re-ingest → load → queries
- * (dense, BM25, hybrid) → HNSW recall against an exact scan → LangChain baselines → the Ollama
- * path against the local fake. Every figure is in milliseconds unless its name says otherwise.
+ * (dense, BM25, hybrid) → the builtin dense search against brute force → HNSW on dense proxy
+ * vectors (recall and latency per ef) → LangChain baselines → the Ollama path against the local
+ * fake. Every figure is in milliseconds unless its name says otherwise.
  */
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
@@ -20,19 +21,28 @@ import { silentLogger } from "../src/logger.js";
 import { analyseQuestion } from "../src/retrieve/query.js";
 import { createReranker } from "../src/retrieve/rerankers/index.js";
 import { retrieve } from "../src/retrieve/retrieve.js";
+import { loadBm25 } from "../src/store/bm25.js";
 import { buildFiles, layout } from "../src/store/build.js";
-import { createDenseIndex } from "../src/store/dense/factory.js";
-import { HnswDenseIndex } from "../src/store/dense/hnsw.js";
+import { ColumnDenseIndex } from "../src/store/dense/column.js";
+import { HNSW_DEFAULTS } from "../src/store/dense/hnsw.js";
 import { type LoadedIndex, loadIndex } from "../src/store/load.js";
 import { sharedTokenizer, type Tokenizer } from "../src/text/tokenizer.js";
 import { FakeOllama } from "../tests/fakes/ollama-server.js";
 import { generateCorpus } from "./corpus.js";
 import { startBlockProbe } from "./event-loop.js";
 import { ColumnIndex, ExactIndex, recallAt } from "./exact.js";
+import { exactProxyHits, hnswCurve, PROXY_DIMENSION, proxySet } from "./proxy.js";
 import { questionMix } from "./questions.js";
 import { type Percentiles, round, summarise, yieldToLoop } from "./stats.js";
 
 export const REPO = fileURLToPath(new URL("../", import.meta.url));
+
+/** Passages the HNSW proxy graph is built over: the issue's target is set at 100k. */
+const PROXY_LIMIT = 100_000;
+/** Held-out proxy passages used as queries. */
+const PROXY_QUERIES = 200;
+/** Passages the LangChain BM25 baseline indexes (see where it is built). */
+const LANGCHAIN_LIMIT = 100_000;
 
 export interface BenchOptions {
   /** Passages the synthetic corpus should produce. */
@@ -60,11 +70,11 @@ export interface BenchResult {
     embedPassagesPerSec: number;
     ms: number;
     embedMs: number;
-    /** HNSW graph construction for all vectors, timed on its own (saveHnsw). */
+    /** HNSW graph construction over the dense proxy vectors, on a worker thread (see `hnsw`). */
     buildMs: number;
-    /** The current build directory: HNSW graph, chunk store, BM25 postings, manifest. */
+    /** The current build directory: dense index, passages, BM25 postings, manifest. */
     indexBytes: number;
-    files: { hnswBytes: number; chunksBytes: number; bm25Bytes: number };
+    files: { denseBytes: number; passagesBytes: number; bm25Bytes: number };
     /** The vector cache beside the builds (reused on re-ingest). */
     cacheBytes: number;
     peakRssMb: number;
@@ -79,10 +89,31 @@ export interface BenchResult {
     hybrid: Percentiles;
     embedQuery: Percentiles;
   };
+  /** Loading the build (same as load.ms). */
+  loadMs: number;
+  /** Peak RSS of the process after the first (full) ingest, MB (same as ingest.peakRssMb). */
+  peakRssMb: number;
+  /** The builtin embedder's exact column search against a brute-force scan (1 by construction). */
+  builtinRecallAt10: number;
+  /** The default ef (HNSW_EF's default). */
   ef: number;
+  /** HNSW at the default ef on the dense proxy vectors (bench/proxy.ts). */
   hnswRecallAt10: number;
-  /** Recall@10 and search latency of the same graph at other ef values. */
+  /** Recall@10 and search latency of the proxy graph at each ef. */
   efSweep: Array<{ ef: number; recallAt10: number; p50: number; p95: number }>;
+  /** The dense proxy set HNSW was measured on. */
+  hnsw: {
+    passages: number;
+    queries: number;
+    dimension: number;
+    m: number;
+    efConstruction: number;
+    buildMs: number;
+    /** Longest main-thread event-loop block while the worker built the graph. */
+    buildBlockMs: number;
+  };
+  /** 1-minute load average of the machine when the run started and ended (it is shared). */
+  loadAverage: { start: number; end: number };
   /** Longest event-loop block while the query series ran. */
   maxEventLoopBlockMs: number;
   baselines: {
@@ -96,10 +127,11 @@ export interface BenchResult {
       recallAt5Segmented: number;
     };
     langchainDefaultEf: { ef: number; hnswRecallAt10: number };
+    /** A row-major brute-force scan over the builtin vectors: the reference. */
     exactScan: { p50: number; p95: number; n: number };
     /**
-     * The exact search again, over a dimension-major matrix and only the query's non-zero
-     * dimensions (builtin vectors of short questions are sparse): same neighbours as exactScan.
+     * The index's own dense search (exact column scan over the query's non-zero dimensions),
+     * on the questions the brute force ran: share with exactly the brute force's top 10.
      */
     exactColumnScan: { p50: number; p95: number; n: number; sameAsExact: number; queryNonZeroDims: number };
   };
@@ -329,6 +361,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const embeddings = new BuiltinEmbeddings(tokenizer);
   const publicQuestions = parseQuestions(await readFile(path.join(REPO, "eval", "questions.jsonl"), "utf8"));
 
+  const loadAtStart = round(loadavg()[0] ?? 0, 2);
   const root = await mkdtemp(path.join(tmpdir(), `llm-bench-${options.size}-`));
   try {
     const corpusDir = path.join(root, "corpus");
@@ -379,33 +412,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const loadMs = performance.now() - loadStarted;
     const loadBlockMs = loadProbe.stop();
     const dense = index.dense;
-    const graph = dense instanceof HnswDenseIndex ? dense.native : null;
-    if (!dense || !graph) throw new Error("the benchmark index has no HNSW graph");
+    if (!(dense instanceof ColumnDenseIndex))
+      throw new Error("the builtin embedder's index should be the exact column index");
     const ports = index;
     const deps = retrieveDeps(embeddings, tokenizer);
 
-    // The stored vectors (hnswlib keeps them normalised), for the exact scan and the rebuild.
-    // Graph labels are positions in the chunk list, as are the exact scan's results.
+    // A row-major copy of the stored unit vectors for the brute-force reference; its results,
+    // like the column index's, are positions in build order.
     const dimension = index.manifest.embedder.dimension;
-    const matrix = new Float32Array(dense.count * dimension);
-    for (let i = 0; i < dense.count; i++) matrix.set(graph.getPoint(i), i * dimension);
-    const exact = new ExactIndex(matrix, dimension);
-
-    log("HNSW build on its own");
-    const buildStarted = performance.now();
-    {
-      const vectors: number[][] = [];
-      for (let i = 0; i < dense.count; i++)
-        vectors.push(Array.from(matrix.subarray(i * dimension, (i + 1) * dimension)));
-      const rebuilt = createDenseIndex(dimension, "hnsw");
-      rebuilt.add(
-        index.chunks.map((c) => c.id),
-        vectors,
-      );
-      await rebuilt.save(path.join(root, "hnsw-rebuild"));
+    const { columns, count } = dense.matrix;
+    const matrix = new Float32Array(count * dimension);
+    for (let d = 0; d < dimension; d++) {
+      const base = d * count;
+      for (let i = 0; i < count; i++) matrix[i * dimension + d] = columns[base + i]!;
     }
-    const buildMs = performance.now() - buildStarted;
-    await rm(path.join(root, "hnsw-rebuild"), { recursive: true, force: true });
+    const exact = new ExactIndex(matrix, dimension);
 
     // ---- queries ---------------------------------------------------------------------------
     const questions = questionMix(
@@ -444,43 +465,43 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     const measured = exactHits.length;
 
-    const columns = new ColumnIndex(matrix, dimension);
+    // The index's own dense search on the same questions, timed again for the side-by-side row.
     const columnHits: number[][] = [];
     const columnSamples = await timeSeries(vectors.slice(0, measured), (v) => {
-      columnHits.push(columns.search(v, 10));
+      columnHits.push(dense.search(v, 10).map((h) => index.passages.order(h.id)));
     });
     const sameAsExact =
       columnHits.filter((hits, i) => JSON.stringify(hits) === JSON.stringify(exactHits[i])).length /
       Math.max(1, measured);
     const nonZero = summarise(vectors.map((v) => ColumnIndex.nonZero(v))).p50;
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    const hnswRecallAt10 = mean(exactHits.map((e, i) => recallAt(e, denseHits[i] ?? [])));
+    const builtinRecallAt10 = mean(exactHits.map((e, i) => recallAt(e, denseHits[i] ?? [])));
 
-    // The graph as LangChain's HNSWLib leaves it: a fresh load, ef never set (hnswlib's default, 10).
-    const fresh = (await HnswDenseIndex.load(files.dense)).native;
-    if (!fresh) throw new Error("the benchmark index has no HNSW graph");
-    const defaultEfRecall = mean(
-      exactHits.map((e, i) => recallAt(e, fresh.searchKnn(vectors[i] ?? [], 10).neighbors)),
+    // ---- HNSW on dense proxy vectors -------------------------------------------------------
+    log(`HNSW on dense proxy vectors (up to ${PROXY_LIMIT} passages, ${PROXY_DIMENSION} dims)`);
+    const proxy = await proxySet(await loadBm25(files.bm25), PROXY_QUERIES, seed, PROXY_LIMIT);
+    const proxyExact = exactProxyHits(proxy.rows.subarray(0, proxy.count * PROXY_DIMENSION), proxy.queries);
+    const efs = [...new Set([10, 32, 64, ef, 256, 512])].sort((x, y) => x - y);
+    const curve = await hnswCurve(
+      proxy.rows,
+      proxy.count,
+      proxy.queries,
+      proxyExact,
+      HNSW_DEFAULTS,
+      efs,
+      startBlockProbe,
     );
-    const efSweep: BenchResult["efSweep"] = [];
-    for (const sweepEf of [10, 32, 64, 128, 256, 512]) {
-      fresh.setEf(sweepEf);
-      const hits: number[][] = [];
-      const samples = await timeSeries(vectors.slice(0, measured), (v) => {
-        hits.push(fresh.searchKnn(v, 10).neighbors);
-      });
-      const s = summarise(samples);
-      efSweep.push({
-        ef: sweepEf,
-        recallAt10: round(mean(exactHits.map((e, i) => recallAt(e, hits[i] ?? [])))),
-        p50: s.p50,
-        p95: s.p95,
-      });
-    }
+    const efSweep = curve.sweep;
+    const atEf = (e: number) => efSweep.find((x) => x.ef === e)?.recallAt10 ?? 0;
 
     log("LangChain BM25Retriever");
+    // Over the first LANGCHAIN_LIMIT passages only: it keeps every document in memory and
+    // rescans them all per question (about 0.25 s at 100k), so a million would only take longer.
     const lcRetriever = BM25Retriever.fromDocuments(
-      index.chunks.map((c) => new Document({ pageContent: c.text })),
+      Array.from(
+        { length: Math.min(index.store.count, LANGCHAIN_LIMIT) },
+        (_, i) => new Document({ pageContent: index.store.at(i).text }),
+      ),
       { k: 10 },
     );
     const lcSamples = await timeSeries(questions, (q) => lcRetriever.invoke(q), { maxMs: 20_000, min: 3 });
@@ -515,11 +536,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         embedPassagesPerSec: round(passages / (first.embedMs / 1000), 1),
         ms: round(first.ms, 1),
         embedMs: round(first.embedMs, 1),
-        buildMs: round(buildMs, 1),
+        buildMs: curve.buildMs,
         indexBytes: await diskBytes(buildDir),
         files: {
-          hnswBytes: await diskBytes(files.dense),
-          chunksBytes: await diskBytes(files.chunks),
+          denseBytes: await diskBytes(files.dense),
+          passagesBytes: await diskBytes(files.passages),
           bm25Bytes: await diskBytes(files.bm25),
         },
         cacheBytes: await diskBytes(layout(indexDir).cache),
@@ -538,9 +559,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         hybrid: summarise(hybridSamples),
         embedQuery: summarise(embedSamples),
       },
+      loadMs: round(loadMs, 1),
+      peakRssMb: round(peakRssMb, 1),
+      builtinRecallAt10: round(builtinRecallAt10),
       ef,
-      hnswRecallAt10: round(hnswRecallAt10),
+      hnswRecallAt10: atEf(ef),
       efSweep,
+      hnsw: {
+        passages: proxy.count,
+        queries: proxy.queries.length,
+        dimension: PROXY_DIMENSION,
+        m: curve.settings.m,
+        efConstruction: curve.settings.efConstruction,
+        buildMs: curve.buildMs,
+        buildBlockMs: curve.buildBlockMs,
+      },
+      loadAverage: { start: loadAtStart, end: round(loadavg()[0] ?? 0, 2) },
       maxEventLoopBlockMs: round(maxEventLoopBlockMs, 1),
       baselines: {
         langchainBm25: {
@@ -550,7 +584,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           recallAt5: real.langchainRecallAt5,
           recallAt5Segmented: real.langchainSegmentedRecallAt5,
         },
-        langchainDefaultEf: { ef: 10, hnswRecallAt10: round(defaultEfRecall) },
+        langchainDefaultEf: { ef: 10, hnswRecallAt10: atEf(10) },
         exactScan: { p50: exactSummary.p50, p95: exactSummary.p95, n: exactSummary.n },
         exactColumnScan: {
           ...(({ p50, p95, n }) => ({ p50, p95, n }))(summarise(columnSamples)),

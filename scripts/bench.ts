@@ -19,7 +19,7 @@ const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] 
                 other sizes already in results.json are kept)
   --render      rewrite bench/RESULTS.md and bench/latency.svg from bench/results.json, run nothing
   --seed S      corpus and question seed (default 42)
-  --ef N        HNSW ef for searches (default: HNSW_EF's default, 128)
+  --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 128)
   --queries N   questions per latency series (default 300)
   --ollama-latency MS  per-request latency of the fake Ollama server (default 50)`;
 
@@ -102,7 +102,9 @@ async function writeResults(results: BenchResult[]): Promise<void> {
   const jsonFile = path.join(dir, "results.json");
   let all: BenchResult[] = [];
   try {
-    all = JSON.parse(await readFile(jsonFile, "utf8")) as BenchResult[];
+    // Results of an older shape (before the proxy HNSW and the binary store) cannot be rendered
+    // next to new ones, and no longer describe this code: they are dropped.
+    all = (JSON.parse(await readFile(jsonFile, "utf8")) as BenchResult[]).filter((r) => r.hnsw !== undefined);
   } catch {
     // first run
   }

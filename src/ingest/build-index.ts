@@ -1,8 +1,8 @@
-import { type Bm25Data, buildBm25 } from "../store/bm25.js";
-import type { DenseIndex } from "../store/dense/dense-index.js";
-import { createDenseIndex } from "../store/dense/factory.js";
+import { Bm25Builder, type Bm25Data } from "../store/bm25.js";
+import type { DenseIndex, DenseIndexBuilder } from "../store/dense/dense-index.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
+import { inOrder, type PassageWorkers } from "./passage-workers.js";
 
 /** The text whose BM25 terms represent a passage: its heading path gives section context. */
 export function lexicalText(chunk: Pick<Chunk, "headingPath" | "text">): string {
@@ -15,21 +15,45 @@ export interface SearchStructures {
   dense: DenseIndex | null;
 }
 
-/** Index stage: BM25 postings over each passage's terms, and the dense index over its vector. */
-export function buildSearchStructures(
-  chunks: Chunk[],
-  vectors: number[][],
-  dimension: number,
+/** Passages tokenised between two turns of the event loop (a few tens of milliseconds). */
+const PASSAGES_PER_TURN = 500;
+
+/**
+ * Index stage: the dense index over the embedded vectors and the BM25 postings over each
+ * passage's terms, at the same time. The dense build may run on a worker thread (HNSW's graph);
+ * tokenising runs here in slices, letting the event loop turn between them, so a bot running
+ * /reindex in-process keeps answering.
+ */
+export async function buildSearchStructures(
+  chunks: readonly Chunk[],
+  dense: DenseIndexBuilder,
   tokenizer: Tokenizer,
-): SearchStructures {
-  const bm25 = buildBm25(chunks.map((c) => tokenizer.terms(lexicalText(c))));
-  let dense: DenseIndex | null = null;
-  if (chunks.length > 0) {
-    dense = createDenseIndex(dimension);
-    dense.add(
-      chunks.map((c) => c.id),
-      vectors,
+  workers: PassageWorkers | null = null,
+): Promise<SearchStructures> {
+  const denseBuilt = chunks.length > 0 ? dense.build(chunks.map((c) => c.id)) : Promise.resolve(null);
+  // Without a handler until it is awaited, a failed worker would be an unhandled rejection.
+  denseBuilt.catch(() => {});
+  const bm25 = new Bm25Builder();
+  if (workers) {
+    const batches: number[] = [];
+    for (let from = 0; from < chunks.length; from += PASSAGES_PER_TURN) batches.push(from);
+    await inOrder(
+      batches,
+      workers.parallelism,
+      (from) =>
+        workers.run(
+          [],
+          chunks.slice(from, from + PASSAGES_PER_TURN).map((c) => lexicalText(c)),
+        ),
+      ({ passages }) => {
+        for (const p of passages) bm25.addCounted(p.terms, p.tfs, p.length);
+      },
     );
+  } else {
+    for (let i = 0; i < chunks.length; i++) {
+      bm25.add(tokenizer.terms(lexicalText(chunks[i] as Chunk)));
+      if ((i + 1) % PASSAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
-  return { bm25, dense };
+  return { bm25: bm25.finish(), dense: await denseBuilt };
 }

@@ -1,8 +1,10 @@
 import { embeddingText } from "../chunk/chunker.js";
 import type { IndexEmbeddings } from "../embed/types.js";
 import { UserError } from "../errors.js";
+import type { DenseIndexBuilder } from "../store/dense/dense-index.js";
 import { VectorCache } from "../store/vector-cache.js";
 import type { Chunk } from "../types.js";
+import { inOrder, type PassageWorkers } from "./passage-workers.js";
 
 /**
  * An embedder that can say up front that it cannot work (e.g. an Ollama model not pulled), and
@@ -25,12 +27,16 @@ export interface EmbedStageOptions {
   reuseCache: boolean;
   /** Texts handed to the embedder per call; progress is reported after each. */
   batch: number;
+  /** Where the vectors go, once the dimension is known: each chunk's is put at its position. */
+  denseBuilder: (dimension: number, count: number) => DenseIndexBuilder;
   onProgress?: (progress: { done: number; total: number }) => void;
+  /** Worker threads running this same (builtin) embedder: batches are embedded there, in parallel. */
+  workers?: PassageWorkers | null;
 }
 
 export interface EmbeddedChunks {
-  /** One per chunk, in chunk order. */
-  vectors: number[][];
+  /** Holds every chunk's vector, by chunk position; not yet built. */
+  dense: DenseIndexBuilder;
   dimension: number;
   /** How many were embedded now rather than taken from the cache. */
   embedded: number;
@@ -54,7 +60,6 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
   };
 
   const probe = async () => (await embeddings.embedQuery("dimension")).length;
-
   // The dimension of a model is only known once it has embedded something. A full rebuild asks
   // again: the model may have been replaced under the same name, and that is why one rebuilds.
   let dimension = options.knownDimension;
@@ -66,18 +71,30 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
     probed = true;
   }
   let cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
+  let dense = options.denseBuilder(dimension, chunks.length);
 
-  const vectors: number[][] = new Array(chunks.length);
-  const findMissing = () => {
-    const missing: number[] = [];
-    chunks.forEach((_, i) => {
-      const cached = reuse ? cache.get(keys[i] ?? "") : undefined;
-      if (cached) vectors[i] = Array.from(cached);
-      else missing.push(i);
+  // Cached vectors stream from the cache file straight into the dense index: neither the cache
+  // nor the vectors are ever held as a million small arrays.
+  const found = new Uint8Array(chunks.length);
+  if (reuse && cache.recordCount > 0) {
+    const positions = new Map<string, number | number[]>();
+    keys.forEach((key, i) => {
+      const before = positions.get(key);
+      if (before === undefined) positions.set(key, i);
+      else if (typeof before === "number") positions.set(key, [before, i]);
+      else before.push(i);
     });
-    return missing;
-  };
-  let missing = findMissing();
+    await cache.scan((key, vector) => {
+      const at = positions.get(key);
+      if (at === undefined) return;
+      for (const i of typeof at === "number" ? [at] : at) {
+        dense.put(i, vector);
+        found[i] = 1;
+      }
+    });
+  }
+  let missing: number[] = [];
+  for (let i = 0; i < chunks.length; i++) if (!found[i]) missing.push(i);
   // Only now: an ingest that embeds nothing must not need the model server at all.
   if (missing.length > 0) {
     await check();
@@ -92,17 +109,26 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
         dimension = now;
         reuse = false;
         cache = await VectorCache.open(options.cacheDir, embeddings.id, dimension);
-        missing = findMissing();
+        dense = options.denseBuilder(dimension, chunks.length);
+        missing = chunks.map((_, i) => i);
       }
     }
   }
 
   const batch = Math.max(1, options.batch);
+  const batches: number[][] = [];
+  for (let b = 0; b < missing.length; b += batch) batches.push(missing.slice(b, b + batch));
+  const textsOf = (slice: number[]) => slice.map((i) => embeddingText(chunks[i] as Chunk));
+  const workers = options.workers ?? null;
+  const embedBatch = async (slice: number[]): Promise<ArrayLike<number>[]> => {
+    if (!workers) return embeddings.embedDocuments(textsOf(slice));
+    const { vectors } = await workers.run(textsOf(slice), []);
+    return slice.map((_, j) => vectors.subarray(j * dimension, (j + 1) * dimension));
+  };
+  let done = 0;
   options.onProgress?.({ done: 0, total: missing.length });
-  for (let b = 0; b < missing.length; b += batch) {
-    const slice = missing.slice(b, b + batch);
-    const embedded = await embeddings.embedDocuments(slice.map((i) => embeddingText(chunks[i] as Chunk)));
-    const entries: Array<[string, number[]]> = [];
+  await inOrder(batches, workers?.parallelism ?? 1, embedBatch, async (embedded, slice) => {
+    const entries: Array<[string, ArrayLike<number>]> = [];
     slice.forEach((chunkIndex, j) => {
       const vec = embedded[j];
       if (!vec || vec.length !== dimension) {
@@ -111,11 +137,15 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
           `the embedder ${embeddings.id} returned a vector of ${vec?.length ?? 0} dimensions, expected ${dimension}: if the model changed under the same name, run the ingest with --full`,
         );
       }
-      vectors[chunkIndex] = vec;
-      entries.push([keys[chunkIndex] ?? "", vec]);
+      // As float32, the way the cache stores it: the index is then the same whether a vector
+      // came from the embedder, a worker or the cache.
+      const stored = vec instanceof Float32Array ? vec : Float32Array.from(vec);
+      dense.put(chunkIndex, stored);
+      entries.push([keys[chunkIndex] ?? "", stored]);
     });
     await cache.append(entries);
-    options.onProgress?.({ done: Math.min(b + batch, missing.length), total: missing.length });
-  }
-  return { vectors, dimension, embedded: missing.length, cache, keys };
+    done += slice.length;
+    options.onProgress?.({ done, total: missing.length });
+  });
+  return { dense, dimension, embedded: missing.length, cache, keys };
 }

@@ -3,13 +3,16 @@ import { type ChunkingOptions, chunkArticle } from "../chunk/chunker.js";
 import { READERS, type ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
 import { layout, readCurrentManifest } from "../store/build.js";
+import { readBuildSource, writeBuildSource } from "../store/build-source.js";
+import { createDenseIndexBuilder, denseKindFor } from "../store/dense/factory.js";
 import { withIngestLock } from "../store/lock.js";
-import type { Tokenizer } from "../text/tokenizer.js";
+import { sharedTokenizer, type Tokenizer } from "../text/tokenizer.js";
 import { buildSearchStructures } from "./build-index.js";
 import { compareFiles, rebuildReason } from "./changes.js";
 import { type CheckedEmbeddings, embedChunks } from "./embed.js";
-import { buildSettings, corpusFingerprint } from "./fingerprint.js";
+import { buildSettings, fingerprintCorpus } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
+import { PassageWorkers, POOL_MIN_PASSAGES } from "./passage-workers.js";
 import { publishBuild } from "./publish.js";
 import { readCorpus } from "./read.js";
 import { cleanedFiles, type IngestProgress, type IngestSummary } from "./summary.js";
@@ -30,6 +33,11 @@ export interface IngestOptions {
   full?: boolean;
   /** Texts handed to the embedder per call; progress is reported after each. */
   embedBatch?: number;
+  /**
+   * Passages from which embedding (builtin embedder) and tokenising run on worker threads;
+   * below it one thread does both (starting workers takes about a second).
+   */
+  parallelFrom?: number;
   onProgress?: (progress: IngestProgress) => void;
   now?: () => Date;
 }
@@ -49,56 +57,84 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     logger.warn({ pid }, "taking over the lock of an ingest that is no longer running");
   return withIngestLock(layout(indexDir).lock, onStaleLock, async () => {
     const corpus = await readCorpus(options.corpusDir);
+    const record = await readBuildSource(indexDir);
     // Unknown (Ollama unreachable, or the builtin embedder): the name alone identifies the model.
     const model = await embeddings.describeModel?.().catch(() => null);
     const digest = model?.digest ?? null;
-    const fingerprint = await corpusFingerprint(
+    const { fingerprint, stamps } = await fingerprintCorpus(
       corpus,
       buildSettings(embeddings.id, chunking, readers, digest),
+      record?.stamps ?? null,
     );
     const kept = full ? null : await keptBuild(indexDir, fingerprint, logger);
-    if (kept) return { ...kept, seconds: seconds() };
+    if (kept) {
+      // Newer stamps let the next run trust files that were too fresh (racy) to trust this time.
+      if (record) await writeBuildSource(indexDir, { ...record, stamps });
+      return { ...kept, seconds: seconds() };
+    }
 
     const { articles, skipped } = await parseCorpus(corpus, readers, logger);
     const previous = await readCurrentManifest(indexDir);
     const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking, modelDigest: digest });
     if (why && why !== "--full") logger.info(`full rebuild: ${why}`);
     const chunks = articles.flatMap((a) => chunkArticle(a, chunking));
-    const embedded = await embedChunks(chunks, {
-      embeddings,
-      cacheDir: layout(indexDir).cache,
-      knownDimension: previous?.embedder.id === embeddings.id ? previous.embedder.dimension : 0,
-      reuseCache: why === null,
-      batch: options.embedBatch ?? 256,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    const structures = buildSearchStructures(chunks, embedded.vectors, embedded.dimension, options.tokenizer);
-    const manifest = await publishBuild(indexDir, {
-      articles,
-      chunks,
-      structures,
-      chunking,
-      fingerprint,
-      skipped,
-      embedder: {
-        id: embeddings.id,
-        dimension: embedded.dimension,
-        ...(model ? { model: model.name, digest: model.digest } : {}),
-      },
-      now: options.now?.() ?? new Date(),
-      previousBuildId: previous?.buildId ?? null,
-      cache: embedded.cache,
-      keys: embedded.keys,
-    });
-    const reused = chunks.length - embedded.embedded;
-    return {
-      buildId: manifest.buildId,
-      files: compareFiles(articles, skipped.length, previous),
-      chunks: { embedded: embedded.embedded, reused, total: chunks.length },
-      rebuildReason: why,
-      skipped,
-      cleaned: cleanedFiles(articles.map((a) => [a.source, a.removed?.length ?? 0])),
-      seconds: seconds(),
-    };
+    const workers = await passageWorkersFor(chunks.length, options);
+    try {
+      const embedded = await embedChunks(chunks, {
+        embeddings,
+        cacheDir: layout(indexDir).cache,
+        knownDimension: previous?.embedder.id === embeddings.id ? previous.embedder.dimension : 0,
+        reuseCache: why === null,
+        batch: options.embedBatch ?? 256,
+        denseBuilder: (dimension, count) =>
+          createDenseIndexBuilder(denseKindFor(embeddings.id), dimension, count),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const structures = await buildSearchStructures(chunks, embedded.dense, options.tokenizer);
+      const manifest = await publishBuild(indexDir, {
+        articles,
+        chunks,
+        structures,
+        chunking,
+        fingerprint,
+        stamps,
+        skipped,
+        embedder: {
+          id: embeddings.id,
+          dimension: embedded.dimension,
+          ...(model ? { model: model.name, digest: model.digest } : {}),
+        },
+        now: options.now?.() ?? new Date(),
+        previousBuildId: previous?.buildId ?? null,
+        cache: embedded.cache,
+        keys: embedded.keys,
+      });
+      const reused = chunks.length - embedded.embedded;
+      return {
+        buildId: manifest.buildId,
+        files: compareFiles(articles, skipped.length, previous),
+        chunks: { embedded: embedded.embedded, reused, total: chunks.length },
+        rebuildReason: why,
+        skipped,
+        cleaned: cleanedFiles(articles.map((a) => [a.source, a.removed?.length ?? 0])),
+        seconds: seconds(),
+      };
+    } finally {
+      await workers?.close();
+    }
   });
+}
+
+/**
+ * Worker threads for embedding and tokenising, when they would compute exactly what this
+ * thread would: the builtin embedder (a model server is called, not computed) and the shared
+ * tokenizer (the workers make their own the same way); and when the corpus is large enough.
+ */
+async function passageWorkersFor(passages: number, options: IngestOptions): Promise<PassageWorkers | null> {
+  if (passages < (options.parallelFrom ?? POOL_MIN_PASSAGES)) return null;
+  if (!options.embeddings.id.startsWith("builtin:") || options.tokenizer !== sharedTokenizer()) return null;
+  const workers = await PassageWorkers.start(options.embeddings.id);
+  if (!workers)
+    options.logger.warn("embedding and tokenising on this thread: the worker threads did not start");
+  return workers;
 }

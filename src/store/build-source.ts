@@ -10,6 +10,11 @@ export interface BuildSource {
   fingerprint: string;
   /** Files the build skipped, with reasons: repeated as warnings when the build is kept. */
   skipped: Array<{ source: string; reason: string }>;
+  /**
+   * Size, mtime and hash of each file when the fingerprint was taken, and when that was: the
+   * next ingest hashes only files whose size or mtime moved (see ingest/fingerprint.ts).
+   */
+  stamps?: { statAt: number; files: Record<string, { size: number; mtimeMs: number; sha256: string }> };
 }
 
 export async function readBuildSource(indexDir: string): Promise<BuildSource | null> {

@@ -2,14 +2,17 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Chunk } from "../types.js";
-import type { Bm25Data } from "./bm25.js";
+import { type Bm25Data, saveBm25 } from "./bm25.js";
 import type { DenseIndex } from "./dense/dense-index.js";
+import { writePassages } from "./passages.js";
 
 /**
  * Bump when the on-disk layout or the meaning of a stored field changes.
  * 2: the dense index keeps its own label → chunk id list (dense/), and ef left the manifest.
+ * 3: typed-array files: passages/ (text read by offset), bm25/ (sorted terms, postings), the
+ *    dense index's ids as a string table, and an exact column index for the builtin embedder.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export interface FileEntry {
   sha256: string;
@@ -48,10 +51,14 @@ export const layout = (indexDir: string) => ({
   build: (id: string) => path.join(indexDir, "builds", id),
 });
 
+/** A build directory: each entry but the manifest is a folder of typed-array files. */
 export const buildFiles = (dir: string) => ({
   manifest: path.join(dir, "manifest.json"),
-  chunks: path.join(dir, "chunks.json"),
-  bm25: path.join(dir, "bm25.json"),
+  /** src/store/passages.ts */
+  passages: path.join(dir, "passages"),
+  /** src/store/bm25.ts */
+  bm25: path.join(dir, "bm25"),
+  /** src/store/dense/ */
   dense: path.join(dir, "dense"),
 });
 
@@ -95,8 +102,8 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   await mkdir(tmp, { recursive: true });
   const files = buildFiles(tmp);
   if (contents.dense) await contents.dense.save(files.dense);
-  await writeFile(files.chunks, JSON.stringify(contents.chunks));
-  await writeFile(files.bm25, JSON.stringify(contents.bm25));
+  await writePassages(files.passages, contents.chunks);
+  await saveBm25(files.bm25, contents.bm25);
   // The manifest is written last: a build directory with a manifest is complete.
   await writeFile(files.manifest, JSON.stringify(contents.manifest, null, 2));
   await rename(tmp, dirs.build(buildId));

@@ -9,10 +9,11 @@ import type {
   SearchHit,
 } from "../retrieve/ports.js";
 import type { Chunk, IndexSummary } from "../types.js";
-import { type Bm25Data, Bm25Index } from "./bm25.js";
+import { Bm25Index, loadBm25 } from "./bm25.js";
 import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
 import type { DenseIndex, DenseSearchOptions } from "./dense/dense-index.js";
 import { loadDenseIndex } from "./dense/factory.js";
+import { PassageStore } from "./passages.js";
 
 /**
  * One loaded index build, as retrieval sees it (lexical, dense, passages by chunk id) plus what
@@ -21,35 +22,51 @@ import { loadDenseIndex } from "./dense/factory.js";
 export interface LoadedIndex extends RetrievalIndex {
   buildId: string;
   manifest: Manifest;
-  /** Every passage, in the order ingest wrote them (the order `passages.order` reports). */
-  chunks: readonly Chunk[];
+  /** The passage files, read by position (passage i is the i-th ingest wrote). */
+  store: PassageStore;
+  /**
+   * Every passage as a Chunk, in the order ingest wrote them (the order `passages.order`
+   * reports). Made on first use: at a million passages, prefer `store`.
+   */
+  readonly chunks: readonly Chunk[];
   dense: DenseIndex | null;
 }
 
-/** BM25 postings name passages by position in the chunk list; retrieval names them by id. */
-function lexicalById(bm25: Bm25Index, chunks: readonly Chunk[]): LexicalSearch {
+/** BM25 postings name passages by position; retrieval names them by id. */
+function lexicalById(bm25: Bm25Index, store: PassageStore): LexicalSearch {
   return {
     get size() {
       return bm25.size;
     },
     search: (terms, k): SearchHit[] =>
-      bm25.search(terms, k).map((h) => ({ id: chunks[h.index]?.id ?? "", score: h.score })),
+      bm25.search(terms, k).map((h) => ({ id: store.idAt(h.index), score: h.score })),
     documentFrequency: (term) => bm25.documentFrequency(term),
   };
 }
 
-function passagesById(chunks: readonly Chunk[]): PassageLookup {
-  const position = new Map<string, number>();
-  // The first occurrence wins, as a search by position would have found it first.
-  chunks.forEach((c, i) => {
-    if (!position.has(c.id)) position.set(c.id, i);
-  });
+/**
+ * Passages by id, with the Chunk objects of recent lookups kept: one retrieval asks for the same
+ * candidates several times (fusion, rerank, dedupe), and decoding one is cheap but not free.
+ */
+function passagesById(store: PassageStore): PassageLookup {
+  const recent = new Map<string, { position: number; chunk: Chunk | undefined }>();
+  const lookup = (id: string) => {
+    let found = recent.get(id);
+    if (found === undefined) {
+      // The first occurrence wins, as a search by position would have found it first.
+      const position = store.positionOf(id);
+      found = position < 0 ? { position, chunk: undefined } : { position, chunk: store.at(position) };
+      if (recent.size >= 4096) recent.clear();
+      recent.set(id, found);
+    }
+    return found;
+  };
   return {
-    get: (id) => {
-      const i = position.get(id);
-      return i === undefined ? undefined : chunks[i];
+    get: (id) => lookup(id).chunk,
+    order: (id) => {
+      const { position } = lookup(id);
+      return position < 0 ? Number.MAX_SAFE_INTEGER : position;
     },
-    order: (id) => position.get(id) ?? Number.MAX_SAFE_INTEGER,
   };
 }
 
@@ -68,22 +85,30 @@ export async function loadIndex(
       `the index at ${indexDir} was written in format ${manifest.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
     );
   }
-  const chunks = JSON.parse(await readFile(files.chunks, "utf8")) as Chunk[];
-  const bm25 = new Bm25Index(JSON.parse(await readFile(files.bm25, "utf8")) as Bm25Data);
-  const dense = existsSync(files.dense) ? await loadDenseIndex(files.dense, options) : null;
+  const [store, bm25Data, dense] = await Promise.all([
+    PassageStore.load(files.passages),
+    loadBm25(files.bm25),
+    existsSync(files.dense) ? loadDenseIndex(files.dense, options) : null,
+  ]);
+  const bm25 = new Bm25Index(bm25Data);
+  let chunks: Chunk[] | null = null;
   return {
     buildId,
     manifest,
-    chunks,
-    lexical: lexicalById(bm25, chunks),
+    store,
+    get chunks() {
+      chunks ??= Array.from({ length: store.count }, (_, i) => store.at(i));
+      return chunks;
+    },
+    lexical: lexicalById(bm25, store),
     dense,
-    passages: passagesById(chunks),
+    passages: passagesById(store),
   };
 }
 
 export function summariseIndex(index: LoadedIndex): IndexSummary {
   const counts = new Map<string, number>();
-  for (const c of index.chunks) counts.set(c.source, (counts.get(c.source) ?? 0) + 1);
+  for (const [source, f] of Object.entries(index.manifest.files)) counts.set(source, f.chunkIds.length);
   return {
     builtAt: index.manifest.builtAt,
     embedder: index.manifest.embedder.id,

@@ -54,7 +54,11 @@ describe("npm run bench -- --size 200 --json", () => {
       query: { dense: expect.any(Object), bm25: expect.any(Object), hybrid: expect.any(Object) },
       ef: expect.any(Number),
       hnswRecallAt10: expect.any(Number),
+      builtinRecallAt10: expect.any(Number),
+      loadMs: expect.any(Number),
+      peakRssMb: expect.any(Number),
       maxEventLoopBlockMs: expect.any(Number),
+      hnsw: { passages: expect.any(Number), m: expect.any(Number), efConstruction: expect.any(Number) },
       baselines: {
         langchainBm25: { p50: expect.any(Number), p95: expect.any(Number) },
         langchainDefaultEf: { hnswRecallAt10: expect.any(Number) },
@@ -81,10 +85,17 @@ describe("npm run bench -- --size 200 --json", () => {
     isPercentiles(result.query.hybrid);
     isPercentiles(result.baselines.langchainBm25);
     isPercentiles(result.baselines.exactScan);
-    // The column scan is the exact scan computed another way: the same neighbours, always.
+    // The index's column scan is the brute force computed another way: the same neighbours, always.
     expect(result.baselines.exactColumnScan.sameAsExact).toBe(1);
+    expect(result.builtinRecallAt10).toBe(1);
     expect(result.ef).toBe(128);
     isShare(result.hnswRecallAt10);
+    // The proxy graph is built over the passages less the held-out queries, and the sweep has the default ef.
+    expect(result.hnsw.passages).toBeGreaterThan(50);
+    expect(result.hnsw.passages + result.hnsw.queries).toBeLessThanOrEqual(result.passages);
+    expect(result.efSweep.map((e) => e.ef)).toContain(result.ef);
+    expect(result.loadMs).toBe(result.load.ms);
+    expect(result.peakRssMb).toBe(result.ingest.peakRssMb);
     isShare(result.baselines.langchainDefaultEf.hnswRecallAt10);
     isShare(result.baselines.langchainBm25.recallAt5);
     isShare(result.realCorpus.hybridRecallAt5);

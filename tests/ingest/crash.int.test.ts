@@ -150,7 +150,7 @@ async function cachedVectors(indexDir: string): Promise<number> {
   if (!existsSync(layout(indexDir).cache)) return 0;
   const files = (await readdir(layout(indexDir).cache)).filter((f) => f.endsWith(".vec"));
   if (files.length === 0) return 0;
-  return (await VectorCache.open(layout(indexDir).cache, EMBEDDER_ID, 512)).size;
+  return (await (await VectorCache.open(layout(indexDir).cache, EMBEDDER_ID, 512)).vectors()).size;
 }
 
 /** After a kill: CURRENT names a complete build that loads, the old one or (if the swap happened) the new one. */
@@ -251,8 +251,8 @@ describe("SIGKILL during ingest", () => {
   });
 
   it.each([
-    ["after the vector graph, as the passages are written", "chunks.json"],
-    ["after the passages, as the lexical postings are written", "bm25.json"],
+    ["after the vector index, as the passages are written", "passages"],
+    ["after the passages, as the lexical postings are written", "bm25"],
   ])(
     "keeps the previous index when killed while the new build is written: %s",
     { timeout: 60_000 },

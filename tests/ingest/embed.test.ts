@@ -44,12 +44,26 @@ function recordingEmbedder(dimensionOf: (text: string) => number = () => 3) {
   return { embeddings, calls };
 }
 
+/** Vectors as the dense index receives them, by chunk position. */
+let received = new Map<number, number[]>();
+
 const options = (embeddings: CheckedEmbeddings, knownDimension = 0) => ({
   embeddings,
   cacheDir: path.join(dir, "cache"),
   knownDimension,
   reuseCache: true,
   batch: 2,
+  denseBuilder: (dimension: number, count: number) => {
+    received = new Map();
+    return {
+      dimension,
+      count,
+      put: (i: number, v: ArrayLike<number>) => {
+        received.set(i, Array.from(v));
+      },
+      build: () => Promise.reject(new Error("not built in these tests")),
+    };
+  },
 });
 
 describe("embed stage", () => {
@@ -59,15 +73,19 @@ describe("embed stage", () => {
     expect(calls).toEqual(["checkModel", "embedQuery", "embedDocuments(2)", "embedDocuments(1)"]);
     expect(result.dimension).toBe(3);
     expect(result.embedded).toBe(3);
-    expect(result.vectors).toHaveLength(3);
+    expect(result.dense.count).toBe(3);
+    expect([...received.keys()].sort()).toEqual([0, 1, 2]);
   });
 
   it("needs no model at all when every vector is cached and the dimension is known", async () => {
     await embedChunks(CHUNKS, options(recordingEmbedder().embeddings));
     const { embeddings, calls } = recordingEmbedder();
+    const first = new Map(received);
     const result = await embedChunks(CHUNKS, options(embeddings, 3));
     expect(calls).toEqual([]);
     expect(result.embedded).toBe(0);
+    // Every position gets its vector from the cache file, as stored (float32).
+    expect(received).toEqual(new Map([...first].map(([i, v]) => [i, v.map((x) => Math.fround(x))])));
   });
 
   it("reports a vector of the wrong size as a user error naming the embedder and both sizes", async () => {

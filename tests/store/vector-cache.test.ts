@@ -40,15 +40,15 @@ describe("VectorCache", () => {
 
   it("starts empty and round-trips appended vectors through the file (as float32)", async () => {
     const cache = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(cache.size).toBe(0);
+    expect((await cache.vectors()).size).toBe(0);
     const entries = [entry(1), entry(2), entry(3)];
     await cache.append(entries.slice(0, 2));
     await cache.append(entries.slice(2));
-    expect(cache.size).toBe(3);
+    expect((await cache.vectors()).size).toBe(3);
     const reopened = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(reopened.size).toBe(3);
-    for (const [key, vec] of entries) expectVector(reopened.get(key), vec);
-    expect(reopened.get(VectorCache.key(EMBEDDER, "never stored"))).toBeUndefined();
+    expect((await reopened.vectors()).size).toBe(3);
+    for (const [key, vec] of entries) expectVector((await reopened.vectors()).get(key), vec);
+    expect((await reopened.vectors()).get(VectorCache.key(EMBEDDER, "never stored"))).toBeUndefined();
     expect((await stat(await cacheFile())).size).toBe(3 * RECORD);
   });
 
@@ -56,9 +56,9 @@ describe("VectorCache", () => {
     const a = await VectorCache.open(dir, "a:model", DIM);
     await a.append([entry(1)]);
     const b = await VectorCache.open(dir, "b:model", DIM);
-    expect(b.size).toBe(0);
+    expect((await b.vectors()).size).toBe(0);
     const wider = await VectorCache.open(dir, "a:model", DIM * 2);
-    expect(wider.size).toBe(0);
+    expect((await wider.vectors()).size).toBe(0);
   });
 
   it("ignores a torn final record left by a crash mid-append", async () => {
@@ -68,8 +68,8 @@ describe("VectorCache", () => {
     // The first 20 bytes of a third record: its key and one float, then the process died.
     await appendFile(await cacheFile(), Buffer.concat([Buffer.from(tornKey, "hex"), Buffer.alloc(4, 0x41)]));
     const reopened = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(reopened.size).toBe(2);
-    expect(reopened.get(tornKey)).toBeUndefined();
+    expect((await reopened.vectors()).size).toBe(2);
+    expect((await reopened.vectors()).get(tornKey)).toBeUndefined();
   });
 
   it("reads records appended after a torn record correctly", async () => {
@@ -81,9 +81,9 @@ describe("VectorCache", () => {
     const next = await VectorCache.open(dir, EMBEDDER, DIM);
     await next.append([entry(3), entry(4)]);
     const reopened = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(reopened.size).toBe(4);
-    expectVector(reopened.get(tornKey), tornVector);
-    for (const i of [1, 2, 4]) expectVector(reopened.get(entry(i)[0]), entry(i)[1]);
+    expect((await reopened.vectors()).size).toBe(4);
+    expectVector((await reopened.vectors()).get(tornKey), tornVector);
+    for (const i of [1, 2, 4]) expectVector((await reopened.vectors()).get(entry(i)[0]), entry(i)[1]);
   });
 
   it("compacts the file to the live keys once dead entries dominate it", async () => {
@@ -92,12 +92,12 @@ describe("VectorCache", () => {
     await cache.append(entries);
     const live = new Set(entries.slice(0, 10).map(([k]) => k));
     await cache.compact(live);
-    expect(cache.size).toBe(10);
+    expect((await cache.vectors()).size).toBe(10);
     expect((await stat(await cacheFile())).size).toBe(10 * RECORD);
     const reopened = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(reopened.size).toBe(10);
-    for (const [key, vec] of entries.slice(0, 10)) expectVector(reopened.get(key), vec);
-    expect(reopened.get(entries[50]?.[0] ?? "")).toBeUndefined();
+    expect((await reopened.vectors()).size).toBe(10);
+    for (const [key, vec] of entries.slice(0, 10)) expectVector((await reopened.vectors()).get(key), vec);
+    expect((await reopened.vectors()).get(entries[50]?.[0] ?? "")).toBeUndefined();
   });
 
   it("leaves the file alone while it holds mostly live entries", async () => {
@@ -106,7 +106,7 @@ describe("VectorCache", () => {
     await cache.append(entries);
     await cache.compact(new Set(entries.slice(0, 30).map(([k]) => k)));
     expect((await stat(await cacheFile())).size).toBe(40 * RECORD);
-    expect((await VectorCache.open(dir, EMBEDDER, DIM)).size).toBe(40);
+    expect((await (await VectorCache.open(dir, EMBEDDER, DIM)).vectors()).size).toBe(40);
   });
 
   it("compacts away records written again for the same key (repeated --full runs)", async () => {
@@ -118,7 +118,7 @@ describe("VectorCache", () => {
     }
     expect((await stat(await cacheFile())).size).toBeLessThanOrEqual(3 * 10 * RECORD + 64 * RECORD);
     const reopened = await VectorCache.open(dir, EMBEDDER, DIM);
-    expect(reopened.size).toBe(10);
-    for (const [key, vec] of entries) expectVector(reopened.get(key), vec);
+    expect((await reopened.vectors()).size).toBe(10);
+    for (const [key, vec] of entries) expectVector((await reopened.vectors()).get(key), vec);
   });
 });

@@ -3,8 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ColumnDenseIndex } from "../../../src/store/dense/column.js";
 import { ExactDenseIndex } from "../../../src/store/dense/exact.js";
-import { createDenseIndex, loadDenseIndex } from "../../../src/store/dense/factory.js";
+import {
+  createDenseIndex,
+  createDenseIndexBuilder,
+  denseKindFor,
+  loadDenseIndex,
+} from "../../../src/store/dense/factory.js";
 import { HnswDenseIndex } from "../../../src/store/dense/hnsw.js";
 import { describeDenseIndexConformance } from "./conformance.js";
 
@@ -16,6 +22,7 @@ describe("dense index factory", () => {
       for (const [kind, type] of [
         ["hnsw", HnswDenseIndex],
         ["exact", ExactDenseIndex],
+        ["column", ColumnDenseIndex],
       ] as const) {
         const index = createDenseIndex(4, kind);
         expect(index).toBeInstanceOf(type);
@@ -34,6 +41,25 @@ describe("dense index factory", () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the dense index an embedder gets", () => {
+  it("is the exact column scan for the builtin embedder and HNSW for a model", () => {
+    expect(denseKindFor("builtin:hash-v1-512-0319b023")).toBe("column");
+    expect(denseKindFor("ollama:bge-m3")).toBe("hnsw");
+  });
+
+  it("builds HNSW on a worker from vectors put in any order, searching like one built by add", async () => {
+    const vectors = Array.from({ length: 200 }, (_, i) => [Math.sin(i), Math.cos(i * 3), Math.sin(i * 7), 1]);
+    const ids = vectors.map((_, i) => `c${i}`);
+    const builder = createDenseIndexBuilder("hnsw", 4, vectors.length, { ef: 400 });
+    for (let i = vectors.length - 1; i >= 0; i--) builder.put(i, vectors[i] ?? []);
+    const built = await builder.build(ids);
+    const added = new HnswDenseIndex(4, 400);
+    added.add(ids, vectors);
+    expect(built).toBeInstanceOf(HnswDenseIndex);
+    for (const q of vectors.slice(0, 20)) expect(built.search(q, 5)).toEqual(added.search(q, 5));
   });
 });
 

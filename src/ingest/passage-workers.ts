@@ -1,0 +1,141 @@
+/**
+ * Embedding (builtin embedder) and BM25 tokenising on worker threads. Both are pure CPU work
+ * per passage, and at a million passages they are most of an ingest (~6 and ~2 minutes on one
+ * core); split over the machine's cores they overlap. Only the builtin embedder runs here: it
+ * is code, not a server, and each worker makes its own with the shared tokenizer, so vectors and
+ * terms are exactly what the main thread would compute (the pool checks the embedder's id).
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+export interface TokenisedPassage {
+  /** Distinct terms… */
+  terms: string[];
+  /** …and how often each occurs. */
+  tfs: Uint32Array;
+  /** All terms, counting repeats. */
+  length: number;
+}
+
+export interface PassageWorkResult {
+  /** One row of `dimension` floats per text to embed. */
+  vectors: Float32Array;
+  passages: TokenisedPassage[];
+}
+
+interface Pending {
+  resolve: (r: PassageWorkResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Reply {
+  id: number;
+  vectors: Float32Array;
+  passages: TokenisedPassage[];
+  error?: string;
+}
+
+/** Below this many passages, starting workers (about a second each) costs more than it saves. */
+export const POOL_MIN_PASSAGES = 5000;
+
+export class PassageWorkers {
+  private next = 0;
+  private turn = 0;
+  private readonly pending = new Map<number, Pending>();
+
+  private constructor(
+    private readonly workers: Worker[],
+    readonly dimension: number,
+  ) {
+    for (const w of workers) {
+      w.on("message", (m: Reply) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.error) p.reject(new Error(`passage worker: ${m.error}`));
+        else p.resolve({ vectors: m.vectors, passages: m.passages });
+      });
+      w.on("error", (err) => this.failAll(err));
+    }
+  }
+
+  /**
+   * One worker per core (at least one). null when the workers' builtin embedder is not the
+   * one this ingest uses, or they cannot start: the caller then does the work itself.
+   */
+  static async start(
+    embedderId: string,
+    count = Math.max(1, availableParallelism()),
+  ): Promise<PassageWorkers | null> {
+    const workers: Worker[] = [];
+    try {
+      const ready = await Promise.all(
+        Array.from({ length: count }, async () => {
+          const w = new Worker(new URL("./passage-worker.mjs", import.meta.url));
+          workers.push(w);
+          return new Promise<{ embedderId: string; dimension: number }>((resolve, reject) => {
+            w.once("message", resolve);
+            w.once("error", reject);
+            w.once("exit", (code) => reject(new Error(`passage worker exited with ${code}`)));
+          });
+        }),
+      );
+      if (ready.some((r) => r.embedderId !== embedderId)) throw new Error("another embedder");
+      for (const w of workers) w.removeAllListeners();
+      return new PassageWorkers(workers, ready[0]?.dimension ?? 0);
+    } catch {
+      await Promise.all(workers.map((w) => w.terminate()));
+      return null;
+    }
+  }
+
+  /** Embeds `embed` and tokenises `lexical` on the next worker in turn. */
+  run(embed: string[], lexical: string[]): Promise<PassageWorkResult> {
+    const id = this.next++;
+    const worker = this.workers[this.turn++ % this.workers.length] as Worker;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, embed, lexical });
+    });
+  }
+
+  /** Work items worth keeping in flight: two per worker, so none waits between items. */
+  get parallelism(): number {
+    return this.workers.length * 2;
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Runs `items` through `work` with up to `parallelism` in flight, handing results to `done` in
+ * item order (so caches and indexes are filled in the same order as one thread would).
+ */
+export async function inOrder<T, R>(
+  items: T[],
+  parallelism: number,
+  work: (item: T) => Promise<R>,
+  done: (result: R, item: T) => Promise<void> | void,
+): Promise<void> {
+  const inFlight: Array<Promise<R>> = [];
+  let next = 0;
+  const start = () => {
+    const p = work(items[next++] as T);
+    // Awaited in turn below; until then a failure must not count as unhandled.
+    p.catch(() => {});
+    inFlight.push(p);
+  };
+  while (next < items.length && inFlight.length < parallelism) start();
+  for (let i = 0; i < items.length; i++) {
+    const result = await (inFlight.shift() as Promise<R>);
+    if (next < items.length) start();
+    await done(result, items[i] as T);
+  }
+}
