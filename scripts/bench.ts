@@ -22,7 +22,8 @@ const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] 
   --seed S      corpus and question seed (default 42)
   --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 128)
   --queries N   questions per latency series (default 300)
-  --ollama-latency MS  per-request latency of the fake Ollama server (default 50)`;
+  --ollama-latency MS  per-request latency of the fake Ollama server (default 50)
+  --proxy N     passages of the dense proxy set HNSW is measured on (default 100000)`;
 
 interface Args {
   size: number | undefined;
@@ -33,6 +34,7 @@ interface Args {
   ef: number | undefined;
   queries: number | undefined;
   ollamaLatency: number | undefined;
+  proxy: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args | null {
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): Args | null {
     ef: undefined,
     queries: undefined,
     ollamaLatency: undefined,
+    proxy: undefined,
   };
   const num = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
@@ -62,6 +65,7 @@ function parseArgs(argv: string[]): Args | null {
     else if (a === "--ef") args.ef = num(a, argv[++i], 10);
     else if (a === "--queries") args.queries = num(a, argv[++i], 20);
     else if (a === "--ollama-latency") args.ollamaLatency = num(a, argv[++i], 1);
+    else if (a === "--proxy") args.proxy = num(a, argv[++i], 100);
     else if (a === "--help" || a === "-h") return null;
     else throw usageError(`unknown option ${a}`, usage);
   }
@@ -159,6 +163,7 @@ await runCli(
           ...(args.ef !== undefined ? { ef: args.ef } : {}),
           ...(args.queries !== undefined ? { queries: args.queries } : {}),
           ...(args.ollamaLatency !== undefined ? { ollamaLatencyMs: args.ollamaLatency } : {}),
+          ...(args.proxy !== undefined ? { proxyPassages: args.proxy } : {}),
           log,
         }),
       );
