@@ -54,6 +54,8 @@ export interface BenchOptions {
   queries?: number;
   /** Per-request latency of the fake Ollama server. */
   ollamaLatencyMs?: number;
+  /** Passages the HNSW proxy graph is built over (default PROXY_LIMIT, the issue's 100k). */
+  proxyPassages?: number;
   /** Progress lines (to stderr in the CLI). */
   log?: (line: string) => void;
 }
@@ -478,8 +480,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const builtinRecallAt10 = mean(exactHits.map((e, i) => recallAt(e, denseHits[i] ?? [])));
 
     // ---- HNSW on dense proxy vectors -------------------------------------------------------
-    log(`HNSW on dense proxy vectors (up to ${PROXY_LIMIT} passages, ${PROXY_DIMENSION} dims)`);
-    const proxy = await proxySet(await loadBm25(files.bm25), PROXY_QUERIES, seed, PROXY_LIMIT);
+    const proxyLimit = options.proxyPassages ?? PROXY_LIMIT;
+    log(`HNSW on dense proxy vectors (up to ${proxyLimit} passages, ${PROXY_DIMENSION} dims)`);
+    const proxy = await proxySet(await loadBm25(files.bm25), PROXY_QUERIES, seed, proxyLimit);
     const proxyExact = exactProxyHits(proxy.rows.subarray(0, proxy.count * PROXY_DIMENSION), proxy.queries);
     const efs = [...new Set([10, 32, 64, ef, 256, 512])].sort((x, y) => x - y);
     const curve = await hnswCurve(
