@@ -212,6 +212,20 @@ function pick(
   return chosen;
 }
 
+/** Quoting sentences with [n] markers, numbering the passages in the order they are first cited. */
+function citations(): { cited: Chunk[]; cite: (c: Candidate) => string } {
+  const cited: Chunk[] = [];
+  const cite = (c: Candidate) => {
+    let n = cited.indexOf(c.chunk) + 1;
+    if (n === 0) {
+      cited.push(c.chunk);
+      n = cited.length;
+    }
+    return `${c.text}[${n}]`;
+  };
+  return { cited, cite };
+}
+
 /** One aspect of a general comparison, searched on its own. */
 export interface OverviewPart {
   label: string;
@@ -232,15 +246,7 @@ export function composeOverview(
   max = 5,
 ): DraftAnswer {
   const labels = LABELS[language];
-  const cited: Chunk[] = [];
-  const cite = (c: Candidate) => {
-    let n = cited.indexOf(c.chunk) + 1;
-    if (n === 0) {
-      cited.push(c.chunk);
-      n = cited.length;
-    }
-    return `${c.text}[${n}]`;
-  };
+  const { cited, cite } = citations();
   const lines: string[] = labels.preface ? [labels.preface] : [];
   const taken: Candidate[] = [];
   let shown = 0;
@@ -296,15 +302,7 @@ export function composeExtractive(
     analysis.concepts.length > 0
       ? Math.max(Math.min(...conceptWeights) * 0.5, best * RELATIVE_FLOOR)
       : -Infinity;
-  const cited: Chunk[] = [];
-  const cite = (c: Candidate) => {
-    let n = cited.indexOf(c.chunk) + 1;
-    if (n === 0) {
-      cited.push(c.chunk);
-      n = cited.length;
-    }
-    return `${c.text}[${n}]`;
-  };
+  const { cited, cite } = citations();
   const lines: string[] = [];
   if (labels.preface) lines.push(labels.preface);
 
