@@ -15,6 +15,7 @@ import { silentLogger } from "../../src/logger.js";
 import { FakeAnswerer, SAMPLE_ANSWER } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
 import { FakeDiscord, type FakeMessage } from "../fakes/discord/server.js";
+import { collectOutput } from "../helpers/process.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TSX = path.join(REPO, "node_modules/tsx/dist/cli.mjs");
@@ -28,16 +29,7 @@ async function runScript(script: string, env: Record<string, string>) {
         cwd,
         env: { ...env, NO_COLOR: "1" },
       });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.setEncoding("utf8").on("data", (d) => {
-        stderr += d;
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+      collectOutput(child).then(resolve, reject);
     });
   } finally {
     await rm(cwd, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../helpers/app.js";
+import { collectOutput } from "../helpers/process.js";
 
 const TSX = path.join(REPO, "node_modules/tsx/dist/cli.mjs");
 const FIXTURE = path.join(REPO, "tests/scripts/fixtures/fail-with.ts");
@@ -28,16 +29,7 @@ function run(
       cwd,
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    collectOutput(child).then(resolve, reject);
   });
 }
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { layout } from "../../src/store/build.js";
 import { CORPUS, inspectIndex, REPO, tempDir } from "../helpers/ingest-helpers.js";
+import { collectOutput } from "../helpers/process.js";
 
 interface Run {
   code: number | null;
@@ -35,16 +36,7 @@ function run(script: "ingest" | "inspect", args: string[], env: Record<string, s
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    collectOutput(child).then(resolve, reject);
   });
 }
 
