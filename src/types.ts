@@ -48,6 +48,12 @@ export interface Chunk {
    * indentation kept). Absent in indexes built before tables and code were kept: prose.
    */
   kind?: PassageKind;
+  /**
+   * For a table or code passage: the sentence that introduces the block ("下面是调用代码：").
+   * Searched and matched with the passage, never shown as part of it: code and table cells
+   * rarely use the words people ask with, the sentence before them usually does.
+   */
+  lead?: string;
 }
 
 export type PassageKind = "text" | "table" | "code";

@@ -109,6 +109,73 @@ function sentencesOf(chunk: Chunk): string[] {
   return merged.flatMap((line) => splitSentences(line).map((s) => line.slice(s.start, s.end)));
 }
 
+const FENCE_LINE = /^\s*(`{3,}|~{3,})/;
+const IMPORT_LINE =
+  /^\s*(import\s|from\s+\S+\s+import\s|#include\s|using\s|(const|let|var)\s+\w+\s*=\s*require\()/;
+/** Lines of code longer than this block are quoted alone, not with everything they open. */
+const MAX_SNIPPET_LINES = 12;
+
+/**
+ * The lines of a code passage that say something the question asks about, as inline code: a line
+ * that itself expresses a concept, together with the block it opens (`"mistral-7b": {` … `}`,
+ * `LoraConfig(` … `)`), since the asked value sits in the lines under the key that names it. A
+ * snippet that names nothing another one does not is left out (the `"max_tokens"` of a block not
+ * asked about). When no line names anything asked but the block's lead does ("下面是路由配置："),
+ * the block itself is the answer. Fences and lines naming nothing asked are never quoted.
+ */
+function codeSnippets(chunk: Chunk, analysis: QueryAnalysis, tokenizer: Tokenizer): string[] {
+  const lines = chunk.text.split("\n").filter((l) => !FENCE_LINE.test(l) && l.trim() !== "");
+  const conceptsIn = (text: string): Set<number> => {
+    const folded = foldText(text);
+    const view: MatchableText = { terms: new Set(tokenizer.terms(folded)), text: folded };
+    const found = new Set<number>();
+    analysis.concepts.forEach((c, i) => {
+      if (expressesConcept(c, view)) found.add(i);
+    });
+    return found;
+  };
+  const inline = (from: number, to: number) =>
+    `\`${lines
+      .slice(from, to + 1)
+      .map((l) => l.trim())
+      .join(" ")
+      .replace(/,\s*([)\]}])/g, " $1")}\``;
+  const snippets: Array<{ text: string; concepts: Set<number> }> = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (conceptsIn(lines[i] ?? "").size === 0) continue;
+    let end = i;
+    let depth = 0;
+    for (let k = i; k < lines.length && k < i + MAX_SNIPPET_LINES; k++) {
+      for (const ch of lines[k] ?? "") {
+        if ("([{".includes(ch)) depth++;
+        else if (")]}".includes(ch)) depth--;
+      }
+      if (depth <= 0) {
+        end = k;
+        break;
+      }
+    }
+    const text = inline(i, end);
+    snippets.push({ text, concepts: conceptsIn(text) });
+    i = end;
+  }
+  if (snippets.length === 0 && chunk.lead && conceptsIn(chunk.lead).size > 0) {
+    // The block without its imports: they say what it uses, not what it does.
+    const from = lines.findIndex((l) => !IMPORT_LINE.test(l));
+    return from === -1 ? [] : [inline(from, Math.min(lines.length, from + MAX_SNIPPET_LINES) - 1)];
+  }
+  const covered = (a: Set<number>, b: Set<number>) => [...a].every((i) => b.has(i));
+  return snippets
+    .filter(
+      (s, i) =>
+        !snippets.some(
+          (o, j) =>
+            j !== i && covered(s.concepts, o.concepts) && (o.concepts.size > s.concepts.size || j < i),
+        ),
+    )
+    .map((s) => s.text);
+}
+
 /** Over the union: parallel sentences ("开源软件的盈利模式…" / "闭源软件的盈利模式…") are different facts. */
 function overlapRatio(a: string, b: string): number {
   return jaccard(charBigrams(a), charBigrams(b));
@@ -128,7 +195,10 @@ function candidates(
   top.forEach((s, rank) => {
     // The section's own heading says what its sentences are about; ancestors only loosely
     // ("优势与劣势 › 开源大模型的优势" is not about 劣势).
-    const own = (s.chunk.headingPath[s.chunk.headingPath.length - 1] ?? "").toLowerCase();
+    // A table's or code block's lead ("下面是调用代码：") says what its lines are about the same way.
+    const own = `${s.chunk.headingPath[s.chunk.headingPath.length - 1] ?? ""} ${s.chunk.lead ?? ""}`
+      .trim()
+      .toLowerCase();
     const ancestors = s.chunk.headingPath.slice(0, -1).join(" ").toLowerCase();
     const ownText: MatchableText = { terms: new Set(tokenizer.terms(own)), text: own };
     const ancestorText: MatchableText = { terms: new Set(tokenizer.terms(ancestors)), text: ancestors };
@@ -144,7 +214,9 @@ function candidates(
               .map((text) => ({ text })),
             ...(analysis.comparison ? tableCells(s.chunk) : []),
           ]
-        : sentencesOf(s.chunk).map((text) => ({ text }));
+        : s.chunk.kind === "code"
+          ? codeSnippets(s.chunk, analysis, tokenizer).map((text) => ({ text }))
+          : sentencesOf(s.chunk).map((text) => ({ text }));
     sentences.forEach(({ text, side: cellSide }, position) => {
       if (text.replace(/\s/g, "").length < 8) return;
       const lower = foldText(text);

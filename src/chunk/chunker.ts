@@ -127,9 +127,10 @@ export function chunkId(source: string, text: string): string {
 }
 
 /** The text given to the embedder: title and heading path give a short passage its context. */
-export function embeddingText(chunk: Pick<Chunk, "title" | "headingPath" | "text">): string {
-  const heading = chunk.headingPath.join(HEADING_SEPARATOR);
-  return heading ? `${chunk.title}\n${heading}\n${chunk.text}` : `${chunk.title}\n${chunk.text}`;
+export function embeddingText(chunk: Pick<Chunk, "title" | "headingPath" | "text" | "lead">): string {
+  return [chunk.title, chunk.headingPath.join(HEADING_SEPARATOR), chunk.lead ?? "", chunk.text]
+    .filter(Boolean)
+    .join("\n");
 }
 
 /**
@@ -252,6 +253,8 @@ export function chunkArticle(article: Article, options: ChunkingOptions): Chunk[
   const { body } = article;
   const chunks: Chunk[] = [];
   for (const section of sections(body, options.size)) {
+    // The last prose sentence before a table or code block, within the section, introduces it.
+    let lead: string | undefined;
     for (const unit of section.units) {
       const pieces =
         unit.kind === "text"
@@ -271,8 +274,11 @@ export function chunkArticle(article: Article, options: ChunkingOptions): Chunk[
           end: piece.end,
           text: piece.text,
           kind: piece.kind,
+          ...(piece.kind !== "text" && lead ? { lead } : {}),
         });
       }
+      const last = unit.kind === "text" ? unit.sentences[unit.sentences.length - 1] : undefined;
+      lead = last ? body.slice(last.start, last.end).trim() : undefined;
     }
   }
   return chunks;

@@ -4,9 +4,9 @@ import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
 import { inOrder, type PassageWorkers } from "./passage-workers.js";
 
-/** The text whose BM25 terms represent a passage: its heading path gives section context. */
-export function lexicalText(chunk: Pick<Chunk, "headingPath" | "text">): string {
-  return `${chunk.headingPath.join(" ")}\n${chunk.text}`;
+/** The text whose BM25 terms represent a passage: its heading path (and a block's lead) give context. */
+export function lexicalText(chunk: Pick<Chunk, "headingPath" | "text" | "lead">): string {
+  return `${chunk.headingPath.join(" ")}\n${chunk.lead ? `${chunk.lead}\n` : ""}${chunk.text}`;
 }
 
 export interface SearchStructures {

@@ -31,7 +31,7 @@ export function conceptWeights(analysis: QueryAnalysis, lexical: LexicalSearch):
 
 /** A passage with its heading, as concept matching sees it: the heading names what it is about. */
 export function matchableText(chunk: Chunk, tokenizer: Tokenizer): MatchableText {
-  const text = `${chunk.headingPath.join(" ")} ${chunk.text}`;
+  const text = `${chunk.headingPath.join(" ")} ${chunk.lead ?? ""} ${chunk.text}`;
   return { terms: new Set(tokenizer.terms(text)), text: foldText(text) };
 }
 

@@ -47,8 +47,15 @@ const GENERIC = new Set(
   [...LEXICON.genericWords, ...LEXICON.questionWords].flatMap((w) => [w, englishTerm(w)]),
 );
 const SIDE_WORDS = sideWordPattern();
+/** Words that set two things against each other whatever else the question says. */
 const EXPLICIT_COMPARISON =
-  /(区别|不同|差异|差别|对比|比较|相比|哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|优劣|\bvs\.?\b|versus|differ|compare|comparison|better|worse|cheaper|which)/i;
+  /(区别|不同|差异|差别|对比|比较|相比|优劣|\bvs\.?\b|versus|differ|compare|comparison)/i;
+/**
+ * Words that compare only when a side or two names are named: "开源模型更便宜吗" weighs one side
+ * against the other, "GPT-4 和 LLaMA 哪个好" two models, "用的是哪个接口地址" just asks which address.
+ */
+const SIDE_COMPARISON =
+  /(哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|better|worse|cheaper|which)/i;
 /** "文心一言是开源还是闭源的？" asks which side something is on, not how the sides differ. */
 const CLASSIFY = new RegExp(
   `是(${SIDE_WORDS})的?还是(${SIDE_WORDS})|\\bis\\b.+\\b(open|closed)[- ]source\\b.*\\bor\\b`,
@@ -58,8 +65,12 @@ const CLASSIFY = new RegExp(
 const JOINT = /(共同|共有|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
 const QUANTITY =
   /(多少|几[个种款年月天次倍位项]|多大|多长|多久|多高|多快|多贵|多少钱|规模|参数量|how (many|much|long|large|big|fast|old)|what year|\bwhen\b)/i;
-const CODE =
-  /(代码|示例|脚本|配置|字段|接口地址|命令|code|snippet|script|config|field|command|json|yaml|python|curl)/i;
+/** Chinese code words anywhere ("示例代码里"), Latin ones as whole words ("key", not "keys" of "monkeys"). */
+const CODE = new RegExp(
+  LEXICON.codeWords.map((w) => (CJK_IDEOGRAPH.test(w) ? w : `\\b${w}s?\\b`)).join("|"),
+  "i",
+);
+const CODE_WORDS = new Set(LEXICON.codeWords.flatMap((w) => [w, englishTerm(w)]));
 const LISTING = /(哪些|有什么|列举|几个|几点|几种|what are|list|which)/i;
 const FOLLOW_UP =
   /^(那|那么|还有|另外|而|如果是|至于|and\b|what about|how about|and what|then\b)|[呢吗]？?\??$|\b(it|they|them|that|those|this)\b/i;
@@ -116,6 +127,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     .replace(/closed[\s-]source(d)?/gi, "closed-source");
   // Names are read from the question as typed: the compounding above lower-cases "Open Source".
   const names = namesIn(question, language);
+  const asksCode = CODE.test(question);
   const terms = tokenizer.terms(normalised);
   // The tokenizer follows a compound name with its parts ("gpt-5", "gpt"): the parts belong to
   // the name's concept, never a concept of their own ("GPT-5" is not known because "GPT" is).
@@ -150,11 +162,17 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
       // An English word that is neither a name nor in the glossary ("spend", "routing") is
       // searched for and counts when the articles use it; when they never do, it is phrasing,
       // not a sign that the question is off-topic.
-      ...(!translated && !isName && !CJK_IDEOGRAPH.test(term) ? { soft: true } : {}),
+      // In a question about code, a word for its form ("字段", "字典") is soft the same way.
+      ...((!translated && !isName && !CJK_IDEOGRAPH.test(term)) || (asksCode && CODE_WORDS.has(term))
+        ? { soft: true }
+        : {}),
     });
   }
   const sides = sidesIn(normalised);
-  const explicit = EXPLICIT_COMPARISON.test(question) || sides.length === 2;
+  const explicit =
+    EXPLICIT_COMPARISON.test(question) ||
+    sides.length === 2 ||
+    ((sides.length === 1 || names.size >= 2) && SIDE_COMPARISON.test(question));
   // One side named ("闭源大模型有哪些优势？") asks about that side: one column, not two. Only an
   // explicit comparison word or both sides make it a comparison.
   const sideTerms = sides.map((s) => sideWord(s));
@@ -171,7 +189,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     comparison: explicit && !JOINT.test(question) && !CLASSIFY.test(question),
     listing: LISTING.test(question),
     asksQuantity: QUANTITY.test(question),
-    asksCode: CODE.test(question),
+    asksCode,
   };
 }
 

@@ -11,8 +11,9 @@ import { writePassages } from "./passages.js";
  * 2: the dense index keeps its own label → chunk id list (dense/), and ef left the manifest.
  * 3: typed-array files: passages/ (text read by offset), bm25/ (sorted terms, postings), the
  *    dense index's ids as a string table, and an exact column index for the builtin embedder.
+ * 4: passages carry a lead (the sentence introducing a table or code block).
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export interface FileEntry {
   sha256: string;
@@ -40,8 +41,8 @@ export interface Manifest {
   chunkCount: number;
 }
 
-/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2). */
-export const PIPELINE_VERSION = "clean-2/chunk-2/tok-1";
+/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads. */
+export const PIPELINE_VERSION = "clean-2/chunk-3/tok-1";
 
 export const layout = (indexDir: string) => ({
   current: path.join(indexDir, "CURRENT"),

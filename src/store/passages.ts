@@ -1,7 +1,7 @@
 /**
  * The passages of a build as typed-array files: every passage's text in one UTF-8 file read by
  * offset, its id in a sorted table (found by binary search), and its other fields as integers
- * into a table of the distinct strings (sources, titles, headings, urls, kinds), which repeat
+ * into a table of the distinct strings (sources, titles, headings, urls, kinds, leads), which repeat
  * from passage to passage. Loading reads these files and parses nothing; a passage becomes a
  * Chunk object only when someone asks for it, so a million passages cost no million objects.
  *
@@ -35,6 +35,7 @@ const FIELDS = [
   "end",
   "headingsAt",
   "headings",
+  "lead",
 ] as const;
 const STRIDE = FIELDS.length;
 const F = Object.fromEntries(FIELDS.map((name, i) => [name, i])) as Record<(typeof FIELDS)[number], number>;
@@ -83,6 +84,7 @@ export async function writePassages(dir: string, chunks: readonly Chunk[]): Prom
       fields[row + F.headingsAt] = headings.length;
       fields[row + F.headings] = c.headingPath.length;
       for (const h of c.headingPath) headings.push(ref(h));
+      fields[row + F.lead] = ref(c.lead);
       ids.add(c.id);
       await text.add(c.text);
     }
@@ -155,6 +157,7 @@ export class PassageStore {
     const field = (name: keyof typeof F) => this.fields[row + F[name]]!;
     const url = field("url");
     const kind = field("kind");
+    const lead = field("lead");
     const headingsAt = field("headingsAt");
     const headingPath: string[] = [];
     for (let h = 0; h < field("headings"); h++) headingPath.push(this.string(this.headings[headingsAt + h]!));
@@ -169,6 +172,7 @@ export class PassageStore {
       end: field("end"),
       text: this.text.at(position),
       ...(kind >= 0 ? { kind: this.string(kind) as PassageKind } : {}),
+      ...(lead >= 0 ? { lead: this.string(lead) } : {}),
     };
   }
 }

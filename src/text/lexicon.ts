@@ -82,6 +82,8 @@ export interface Lexicon {
   families: Record<Side, string[]>;
   /** Aspects a general comparison is answered on, in order (成本 / cost …). */
   aspects: Array<{ zh: string; en: string }>;
+  /** Words naming code or its parts (代码, 字段, snippet): a question with one asks about code. */
+  codeWords: string[];
 }
 
 export class LexiconError extends Error {
@@ -126,6 +128,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
   const questionWords = readList(dir, "question-words.json", genericWordsFile);
   const families = readList(dir, "model-families.json", familiesFile);
   const aspects = readList(dir, "aspects.json", aspectsFile);
+  const codeWords = readList(dir, "code-words.json", genericWordsFile);
   // The maintained general lists (stopwords-iso) plus ours, except words this domain needs:
   // "open" is an English stop word and a side of the debate here.
   const needed = new Set([
@@ -147,6 +150,7 @@ export function loadLexicon(dir: string = LEXICON_DIR): Lexicon {
     questionWords: new Set(questionWords.words),
     families: { open: families.open, closed: families.closed },
     aspects: aspects.aspects,
+    codeWords: codeWords.words,
   };
 }
 

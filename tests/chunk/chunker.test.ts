@@ -253,4 +253,34 @@ describe("tables and code", () => {
     }
     expect(chunks.flatMap((c) => c.text.split("\n").filter((l) => !l.startsWith("```")))).toEqual(lines);
   });
+
+  it("gives a table or code block the sentence that introduces it as its lead, and prose none", () => {
+    const body = [
+      "# 调用",
+      "Ollama 启动后在本机提供 HTTP 接口。下面是项目里用的调用代码：",
+      "```python",
+      'requests.post("http://localhost:11434/api/chat", json=payload)',
+      "```",
+      "各家价格如下表。",
+      "| 模型 | 价格 |",
+      "| --- | --- |",
+      "| A | 1 元 |",
+      "# 另一节",
+      "```bash",
+      "ollama pull qwen2.5:7b",
+      "```",
+    ].join("\n");
+    const chunks = chunkArticle(article(body), { size: 200, overlap: 0 });
+    const code = chunks.find((c) => c.kind === "code" && c.text.includes("11434"));
+    const table = chunks.find((c) => c.kind === "table");
+    const firstInSection = chunks.find((c) => c.kind === "code" && c.text.includes("pull"));
+    expect(code?.lead).toBe("下面是项目里用的调用代码：");
+    expect(table?.lead).toBe("各家价格如下表。");
+    // Nothing before it in its section: a sentence of another section does not introduce it.
+    expect(firstInSection?.lead).toBeUndefined();
+    for (const c of chunks.filter((c) => c.kind === "text")) expect(c.lead).toBeUndefined();
+    // The lead is searched with the passage but never shown as part of it.
+    expect(code?.text).not.toContain("下面是");
+    expect(embeddingText(code as Chunk)).toContain("下面是项目里用的调用代码");
+  });
 });

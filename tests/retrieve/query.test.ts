@@ -13,6 +13,24 @@ describe("question analysis", () => {
     expect(detectLanguage("Which is cheaper?")).toBe("en");
   });
 
+  it("takes 'which'/'哪个' as a comparison only when a side or two names are there to compare", () => {
+    expect(analyse("示例代码里用的是哪个接口地址？").comparison).toBe(false);
+    expect(analyse("Which port does the server listen on?").comparison).toBe(false);
+    expect(analyse("开源模型更便宜吗？").comparison).toBe(true);
+    expect(analyse("GPT-4 和 LLaMA 哪个更好？").comparison).toBe(true);
+  });
+
+  it("asks about code only with a word for code, and then weighs form words only where the articles use them", () => {
+    expect(analyse("选型时要考虑哪些关键因素？").asksCode).toBe(false);
+    expect(analyse("What are the keys to success?").asksCode).toBe(false);
+    const code = analyse("价格字典里 mistral-7b 的 license 字段写的是什么？");
+    expect(code.asksCode).toBe(true);
+    expect(code.concepts.find((c) => c.surface === "字段")?.soft).toBe(true);
+    expect(code.concepts.find((c) => c.surface === "mistral-7b")?.soft).toBeUndefined();
+    // Outside a question about code, every Chinese concept counts in full.
+    expect(analyse("开源模型的护城河是什么？").concepts.every((c) => c.soft === undefined)).toBe(true);
+  });
+
   it("treats both sides and comparative words as comparisons, one side alone as one-sided", () => {
     expect(analyse("开源和闭源在成本上有什么区别？").comparison).toBe(true);
     expect(analyse("Which is cheaper, open or closed models?").comparison).toBe(true);
