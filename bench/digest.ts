@@ -48,7 +48,7 @@ async function section(name: string, corpusDir: string, indexDir: string): Promi
   };
   const lines: string[] = [];
   for (const q of questions) {
-    const analysis = analyseQuestion(q.question, app.tokenizer);
+    const analysis = analyseQuestion(q.question, app.tokenizer, (await app.index.current()).bridge);
     const r = await retrieve(analysis, index, deps, { k: config.retrieval.k });
     const answer = await app.answerer.ask(q.question);
     lines.push(

@@ -264,7 +264,7 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
         analysis.language === "zh"
           ? `开源和闭源大模型在${aspect.zh}方面有什么区别？`
           : `How do open-source and closed-source models differ on ${aspect.en}?`;
-      const aspectAnalysis = analyseQuestion(q, tokenizer);
+      const aspectAnalysis = analyseQuestion(q, tokenizer, index.bridge);
       const r = await retrieve(
         aspectAnalysis,
         index,
@@ -290,8 +290,8 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
       const asked = normaliseQuestion(question);
       if (asked.urls.length > 0) logger.info({ urls: asked.urls }, "links set aside from the question");
       const standalone = rewriteFollowUp(asked.text, options.history, tokenizer);
-      const analysis = analyseQuestion(standalone, tokenizer);
       const index = await deps.index.current();
+      const analysis = analyseQuestion(standalone, tokenizer, index.bridge);
       const notices: string[] = [];
       let embeddingsProvider = deps.providers.embeddings;
       const search = (from: RetrievalIndex) =>

@@ -134,16 +134,19 @@ function codeSnippets(chunk: Chunk, analysis: QueryAnalysis, tokenizer: Tokenize
     });
     return found;
   };
+  // What the lead and heading already say ("路由配置") the lines need not say again.
+  const context = conceptsIn(`${chunk.headingPath[chunk.headingPath.length - 1] ?? ""} ${chunk.lead ?? ""}`);
+  const own = (found: Set<number>) => new Set([...found].filter((i) => !context.has(i)));
   const inline = (from: number, to: number) =>
     `\`${lines
       .slice(from, to + 1)
       .map((l) => l.trim())
       .join(" ")
       .replace(/,\s*([)\]}])/g, " $1")}\``;
-  const snippets: Array<{ text: string; concepts: Set<number> }> = [];
+  const found: Array<{ from: number; to: number; concepts: Set<number> }> = [];
   for (let i = 0; i < lines.length; i++) {
     if (conceptsIn(lines[i] ?? "").size === 0) continue;
-    let end = i;
+    let to = i;
     let depth = 0;
     for (let k = i; k < lines.length && k < i + MAX_SNIPPET_LINES; k++) {
       for (const ch of lines[k] ?? "") {
@@ -151,29 +154,34 @@ function codeSnippets(chunk: Chunk, analysis: QueryAnalysis, tokenizer: Tokenize
         else if (")]}".includes(ch)) depth--;
       }
       if (depth <= 0) {
-        end = k;
+        to = k;
         break;
       }
     }
-    const text = inline(i, end);
-    snippets.push({ text, concepts: conceptsIn(text) });
-    i = end;
+    found.push({ from: i, to, concepts: conceptsIn(lines.slice(i, to + 1).join("\n")) });
   }
-  if (snippets.length === 0 && chunk.lead && conceptsIn(chunk.lead).size > 0) {
+  // Lines naming more than the lead already does are the answer; when none does, the lines
+  // that name what the lead names.
+  const specific = found.map((f) => ({ ...f, concepts: own(f.concepts) })).filter((f) => f.concepts.size > 0);
+  const snippets = specific.length > 0 ? specific : found;
+  if (snippets.length === 0 && context.size > 0) {
     // The block without its imports: they say what it uses, not what it does.
     const from = lines.findIndex((l) => !IMPORT_LINE.test(l));
     return from === -1 ? [] : [inline(from, Math.min(lines.length, from + MAX_SNIPPET_LINES) - 1)];
   }
-  const covered = (a: Set<number>, b: Set<number>) => [...a].every((i) => b.has(i));
+  const covers = (a: Set<number>, b: Set<number>) => [...b].every((i) => a.has(i));
+  const inside = (a: (typeof snippets)[number], b: (typeof snippets)[number]) =>
+    a !== b && a.from >= b.from && a.to <= b.to && (a.from > b.from || a.to < b.to);
+  // The smallest block that holds what is asked, and nothing that only repeats part of it.
   return snippets
+    .filter((s) => !snippets.some((t) => inside(t, s) && covers(t.concepts, s.concepts)))
     .filter(
-      (s, i) =>
-        !snippets.some(
-          (o, j) =>
-            j !== i && covered(s.concepts, o.concepts) && (o.concepts.size > s.concepts.size || j < i),
+      (s, i, kept) =>
+        !kept.some(
+          (t, j) => t !== s && covers(t.concepts, s.concepts) && (t.concepts.size > s.concepts.size || j < i),
         ),
     )
-    .map((s) => s.text);
+    .map((s) => inline(s.from, s.to));
 }
 
 /** Over the union: parallel sentences ("开源软件的盈利模式…" / "闭源软件的盈利模式…") are different facts. */

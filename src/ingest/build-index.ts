@@ -1,5 +1,6 @@
-import { Bm25Builder, type Bm25Data } from "../store/bm25.js";
+import { Bm25Builder, type Bm25Data, Bm25Index } from "../store/bm25.js";
 import type { DenseIndex, DenseIndexBuilder } from "../store/dense/dense-index.js";
+import { type BilingualDictionary, type Bridge, bridgeFor, loadDictionary } from "../text/bridge.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
 import { inOrder, type PassageWorkers } from "./passage-workers.js";
@@ -13,6 +14,8 @@ export interface SearchStructures {
   bm25: Bm25Data;
   /** null for an empty corpus: there is nothing to search. */
   dense: DenseIndex | null;
+  /** English ↔ Chinese words of these passages (src/text/bridge.ts). */
+  bridge: Bridge;
 }
 
 /** Passages tokenised between two turns of the event loop (a few tens of milliseconds). */
@@ -29,6 +32,7 @@ export async function buildSearchStructures(
   dense: DenseIndexBuilder,
   tokenizer: Tokenizer,
   workers: PassageWorkers | null = null,
+  dictionary: () => Promise<BilingualDictionary> = loadDictionary,
 ): Promise<SearchStructures> {
   const denseBuilt = chunks.length > 0 ? dense.build(chunks.map((c) => c.id)) : Promise.resolve(null);
   // Without a handler until it is awaited, a failed worker would be an unhandled rejection.
@@ -55,5 +59,8 @@ export async function buildSearchStructures(
       if ((i + 1) % PASSAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  return { bm25: bm25.finish(), dense: await denseBuilt };
+  const data = bm25.finish();
+  const index = new Bm25Index(data);
+  const bridge = bridgeFor(await dictionary(), (term) => index.documentFrequency(term));
+  return { bm25: data, dense: await denseBuilt, bridge };
 }

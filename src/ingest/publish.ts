@@ -69,8 +69,8 @@ function manifestFor(p: Publication): Manifest {
  */
 export async function publishBuild(indexDir: string, p: Publication): Promise<Manifest> {
   const manifest = manifestFor(p);
-  const { bm25, dense } = p.structures;
-  await writeBuild(indexDir, { manifest, chunks: p.chunks, dense, bm25 });
+  const { bm25, dense, bridge } = p.structures;
+  await writeBuild(indexDir, { manifest, chunks: p.chunks, dense, bm25, bridge });
   await pruneBuilds(indexDir, [manifest.buildId, ...(p.previousBuildId ? [p.previousBuildId] : [])]);
   await p.cache.compact(new Set(p.keys));
   await writeBuildSource(indexDir, {

@@ -3,6 +3,7 @@
  * these over its build files; another store (Qdrant, Elasticsearch, pgvector) would implement
  * them over its own. Passages are named by chunk id everywhere: no array position leaks out.
  */
+import type { Bridge } from "../text/bridge.js";
 import type { Chunk } from "../types.js";
 
 export interface SearchHit {
@@ -42,6 +43,8 @@ export interface RetrievalIndex {
   /** null when the index was built without vectors. */
   dense: VectorSearch | null;
   passages: PassageLookup;
+  /** English ↔ Chinese words of the passages (src/text/bridge.ts); absent: no translations. */
+  bridge?: Bridge;
 }
 
 /** Where the current index comes from: a handle that reloads when a new build is published. */

@@ -1,3 +1,4 @@
+import { type Bridge, isUntranslated, translationsOf } from "../text/bridge.js";
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
 import { englishTerm } from "../text/english.js";
 import { detectLanguage } from "../text/language.js";
@@ -62,7 +63,12 @@ const CLASSIFY = new RegExp(
   "i",
 );
 /** "What do both face?" asks what the sides share: one list, not two columns. */
-const JOINT = /(共同|共有|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
+const JOINT = /(共同|共有|共通|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
+/**
+ * In a question about what the sides share, the words saying so are the question's shape, not
+ * its subject: "共同挑战" asks about 挑战, and a passage need not say 共同 to list what both face.
+ */
+const JOINT_WORDS = new Set(["共同", "共有", "共通", "both", "common", "share", "shared"].map(englishTerm));
 const QUANTITY =
   /(多少|几[个种款年月天次倍位项]|多大|多长|多久|多高|多快|多贵|多少钱|规模|参数量|how (many|much|long|large|big|fast|old)|what year|\bwhen\b)/i;
 /** Chinese code words anywhere ("示例代码里"), Latin ones as whole words ("key", not "keys" of "monkeys"). */
@@ -114,7 +120,11 @@ function namesIn(question: string, language: Language): Set<string> {
   return names;
 }
 
-export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAnalysis {
+/**
+ * `bridge`: the index's English ↔ Chinese words (src/text/bridge.ts), for the words the curated
+ * glossary does not know; without it only the glossary translates.
+ */
+export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?: Bridge): QueryAnalysis {
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
   const seen = new Set<string>();
@@ -128,6 +138,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   // Names are read from the question as typed: the compounding above lower-cases "Open Source".
   const names = namesIn(question, language);
   const asksCode = CODE.test(question);
+  const joint = JOINT.test(question);
   const terms = tokenizer.terms(normalised);
   // The tokenizer follows a compound name with its parts ("gpt-5", "gpt"): the parts belong to
   // the name's concept, never a concept of their own ("GPT-5" is not known because "GPT" is).
@@ -143,6 +154,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
   }
   for (const term of terms) {
     if ((seen.has(term) && !compoundParts.has(term)) || GENERIC.has(term) || sideWords.has(term)) continue;
+    if (joint && JOINT_WORDS.has(term)) continue;
     if (concepts.some((c) => c.surface === term)) continue;
     // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
     if (term.length === 1 && CJK_IDEOGRAPH.test(term)) continue;
@@ -150,7 +162,10 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     const translated = glossaryFor(term);
     if (translated && translated.length === 0) continue;
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
-    const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? [])];
+    // The curated glossary first; the dictionary bridge for what it does not know (and for
+    // Chinese words, their English in English passages).
+    const bridged = bridge && !translated ? translationsOf(bridge, term) : [];
+    const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? []), ...bridged];
     const parts =
       compoundParts.get(term) ??
       (CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : []);
@@ -163,7 +178,12 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
       // searched for and counts when the articles use it; when they never do, it is phrasing,
       // not a sign that the question is off-topic.
       // In a question about code, a word for its form ("字段", "字典") is soft the same way.
-      ...((!translated && !isName && !CJK_IDEOGRAPH.test(term)) || (asksCode && CODE_WORDS.has(term))
+      ...((!translated &&
+        bridged.length === 0 &&
+        !isName &&
+        !CJK_IDEOGRAPH.test(term) &&
+        !(bridge && isUntranslated(bridge, term))) ||
+      (asksCode && CODE_WORDS.has(term))
         ? { soft: true }
         : {}),
     });
@@ -186,7 +206,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer): QueryAn
     searchTerms,
     denseText,
     sides,
-    comparison: explicit && !JOINT.test(question) && !CLASSIFY.test(question),
+    comparison: explicit && !joint && !CLASSIFY.test(question),
     listing: LISTING.test(question),
     asksQuantity: QUANTITY.test(question),
     asksCode,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Bridge } from "../text/bridge.js";
 import type { Chunk } from "../types.js";
 import { type Bm25Data, saveBm25 } from "./bm25.js";
 import type { DenseIndex } from "./dense/dense-index.js";
@@ -11,7 +12,7 @@ import { writePassages } from "./passages.js";
  * 2: the dense index keeps its own label → chunk id list (dense/), and ef left the manifest.
  * 3: typed-array files: passages/ (text read by offset), bm25/ (sorted terms, postings), the
  *    dense index's ids as a string table, and an exact column index for the builtin embedder.
- * 4: passages carry a lead (the sentence introducing a table or code block).
+ * 4: passages carry a lead (the sentence introducing a table or code block); bridge.json.
  */
 export const FORMAT_VERSION = 4;
 
@@ -41,8 +42,8 @@ export interface Manifest {
   chunkCount: number;
 }
 
-/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads. */
-export const PIPELINE_VERSION = "clean-2/chunk-3/tok-1";
+/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads; tok-2: no possessive 's. */
+export const PIPELINE_VERSION = "clean-2/chunk-3/tok-2";
 
 export const layout = (indexDir: string) => ({
   current: path.join(indexDir, "CURRENT"),
@@ -61,6 +62,8 @@ export const buildFiles = (dir: string) => ({
   bm25: path.join(dir, "bm25"),
   /** src/store/dense/ */
   dense: path.join(dir, "dense"),
+  /** src/text/bridge.ts: the index's English ↔ Chinese words */
+  bridge: path.join(dir, "bridge.json"),
 });
 
 export async function readCurrentBuildId(indexDir: string): Promise<string | null> {
@@ -89,6 +92,7 @@ export interface BuildContents {
   /** null when there is nothing to search (an empty corpus). */
   dense: DenseIndex | null;
   bm25: Bm25Data;
+  bridge: Bridge;
 }
 
 /**
@@ -105,6 +109,7 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   if (contents.dense) await contents.dense.save(files.dense);
   await writePassages(files.passages, contents.chunks);
   await saveBm25(files.bm25, contents.bm25);
+  await writeFile(files.bridge, JSON.stringify(contents.bridge));
   // The manifest is written last: a build directory with a manifest is complete.
   await writeFile(files.manifest, JSON.stringify(contents.manifest, null, 2));
   await rename(tmp, dirs.build(buildId));

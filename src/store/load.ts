@@ -8,6 +8,7 @@ import type {
   RetrievalIndex,
   SearchHit,
 } from "../retrieve/ports.js";
+import type { Bridge } from "../text/bridge.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { Bm25Index, loadBm25 } from "./bm25.js";
 import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
@@ -85,10 +86,11 @@ export async function loadIndex(
       `the index at ${indexDir} was written in format ${manifest.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
     );
   }
-  const [store, bm25Data, dense] = await Promise.all([
+  const [store, bm25Data, dense, bridge] = await Promise.all([
     PassageStore.load(files.passages),
     loadBm25(files.bm25),
     existsSync(files.dense) ? loadDenseIndex(files.dense, options) : null,
+    readFile(files.bridge, "utf8").then((text) => JSON.parse(text) as Bridge),
   ]);
   const bm25 = new Bm25Index(bm25Data);
   let chunks: Chunk[] | null = null;
@@ -103,6 +105,7 @@ export async function loadIndex(
     lexical: lexicalById(bm25, store),
     dense,
     passages: passagesById(store),
+    bridge,
   };
 }
 

@@ -34,7 +34,9 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
   const userDict = [...domainTerms, ...extraTerms].map((t) => `${t.toLowerCase()} 100000 n`).join("\n");
   jieba.loadDict(Buffer.from(userDict));
   const latin = (text: string, out: string[]) => {
-    for (const token of text.match(LATIN_TOKEN) ?? []) {
+    for (const match of text.match(LATIN_TOKEN) ?? []) {
+      // "Bard's" is Bard: the possessive is grammar, not part of the name.
+      const token = match.replace(/'s$/, "");
       if (stopWords.has(token)) continue;
       out.push(englishTerm(token));
       // A compound name also stands for its parts: "qwen2.5-72b" is found by "qwen2.5".

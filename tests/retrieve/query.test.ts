@@ -13,6 +13,37 @@ describe("question analysis", () => {
     expect(detectLanguage("Which is cheaper?")).toBe("en");
   });
 
+  it("reads what the sides share as one question about the shared thing, not about the word 共同", () => {
+    for (const q of ["开源闭源 共同挑战", "What challenges do open and closed LLMs have in common?"]) {
+      const a = analyse(q);
+      expect(a.comparison).toBe(false);
+      expect(a.concepts.map((c) => c.surface)).toEqual([
+        englishTerm(q.startsWith("开") ? "挑战" : "challenges"),
+      ]);
+    }
+  });
+
+  it("translates words the glossary lacks through the index's bridge, and weighs a known word it lacks", () => {
+    const bridge = {
+      en2zh: { logist: ["物流"], capit: ["资金"] },
+      zh2en: { 生态: ["ecosystem"] },
+      untranslated: ["franc"],
+    };
+    const en = analyseQuestion("Which model suits a logistics company?", tokenizer, bridge);
+    expect(en.concepts.find((c) => c.surface === "logist")?.alternatives).toContain("物流");
+    expect(en.concepts.find((c) => c.surface === "logist")?.soft).toBeUndefined();
+    const zh = analyseQuestion("开源模型的生态有什么好处？", tokenizer, bridge);
+    expect(zh.concepts.find((c) => c.surface === "生态")?.alternatives).toContain("ecosystem");
+    // "France" has translations, none in the index: content the articles lack, not phrasing.
+    expect(
+      analyseQuestion("France capital", tokenizer, bridge).concepts.find((c) => c.surface === "franc")?.soft,
+    ).toBeUndefined();
+    // A word the dictionary does not know stays phrasing.
+    expect(
+      analyseQuestion("France capital", tokenizer).concepts.find((c) => c.surface === "franc")?.soft,
+    ).toBe(true);
+  });
+
   it("takes 'which'/'哪个' as a comparison only when a side or two names are there to compare", () => {
     expect(analyse("示例代码里用的是哪个接口地址？").comparison).toBe(false);
     expect(analyse("Which port does the server listen on?").comparison).toBe(false);

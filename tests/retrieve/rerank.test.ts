@@ -67,4 +67,20 @@ describe("rerank stage", () => {
     expect(out[0]?.score).toBeCloseTo(0.8 / 1 + 0.6 * 1, 12);
     expect(out[1]?.score).toBeCloseTo(1, 12);
   });
+
+  it("ranks a passage under a heading that names the concept above one that names it in passing", async () => {
+    const reranker = createReranker(RETRIEVAL_DEFAULTS, { tokenizer });
+    const inPassing = passage("p", "开源和闭源各有优势和挑战，本文逐一分析。", ["引言"]);
+    const underHeading = passage("h", "技术成熟度仍需提高；合规要求越来越严。", ["开源与闭源面临的挑战"]);
+    const q: RerankQuery = { analysis: analyseQuestion("开源闭源 共同挑战", tokenizer), conceptWeights: [1] };
+    const out = await reranker?.rerank(
+      [
+        { chunk: inPassing, score: 1 },
+        { chunk: underHeading, score: 0.95 },
+      ],
+      q,
+    );
+    const byId = new Map(out?.map((p) => [p.chunk.id, p.score]));
+    expect(byId.get("h")).toBeGreaterThan(byId.get("p") ?? Number.POSITIVE_INFINITY);
+  });
 });

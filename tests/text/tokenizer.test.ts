@@ -18,6 +18,12 @@ describe("tokenizer", () => {
     );
   });
 
+  it("reads a possessive as the name it belongs to", () => {
+    const t = sharedTokenizer();
+    expect(t.terms("Bard's features")).toContain("bard");
+    expect(t.terms("Bard's features")).not.toContain("bard's");
+  });
+
   it("drops stop words and punctuation", () => {
     const terms = tokenizer.terms("开源和闭源有什么区别？What is the difference?");
     for (const t of ["和", "什么", "？", "what", "is", "the"]) expect(terms).not.toContain(t);

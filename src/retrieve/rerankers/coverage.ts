@@ -1,7 +1,17 @@
+import type { MatchableText } from "../../text/concepts.js";
+import { foldText } from "../../text/normalize.js";
 import type { Tokenizer } from "../../text/tokenizer.js";
 import { coverage, matchableTexts } from "../coverage.js";
 import type { ScoredPassage } from "../passages.js";
 import type { Reranker, RerankQuery } from "./reranker.js";
+
+/** How much a heading naming the question's concepts adds, as a share of the coverage weight. */
+const HEADING_SHARE = 0.3;
+
+function headingView(heading: string, tokenizer: Tokenizer): MatchableText {
+  const text = foldText(heading);
+  return { terms: new Set(tokenizer.terms(text)), text };
+}
 
 /**
  * Rescores by how much of the question each passage answers on its own: rank fusion rewards
@@ -21,7 +31,18 @@ export class CoverageReranker implements Reranker {
     const best = passages[0]?.score ?? 1;
     return passages.map((p) => {
       const answered = coverage(query.analysis, query.conceptWeights, [view(p.chunk)]).share;
-      return { chunk: p.chunk, score: p.score / best + this.weight * answered };
+      // A passage under a heading that names the asked concept ("面临的挑战") is about it; one
+      // that names it in passing ("各有其优势和挑战") is not.
+      const heading = p.chunk.headingPath[p.chunk.headingPath.length - 1] ?? "";
+      const about = heading
+        ? coverage(query.analysis, query.conceptWeights, [headingView(heading, this.tokenizer)]).share
+        : 0;
+      return {
+        chunk: p.chunk,
+        // Scaled by what the passage answers: a heading confirms what a passage is about, it
+        // does not stand in for answering the rest of the question.
+        score: p.score / best + this.weight * answered * (1 + HEADING_SHARE * about),
+      };
     });
   }
 }
