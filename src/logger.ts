@@ -15,7 +15,7 @@ const SKIP = new Set(["level", "time", "msg", "pid", "hostname"]);
 
 /**
  * For people at a terminal: one line per record, `warning: message (key=value …)`, instead of
- * JSON. The bot keeps JSON logs, which log collectors read.
+ * JSON. The bot keeps JSON logs, which log collectors read, unless LOG_FORMAT=pretty.
  */
 export function humanLines(write: (line: string) => void): Writable {
   return new Writable({
