@@ -169,7 +169,8 @@ function describeParseError(err: unknown, options: FlagOptions): string {
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
     return `unexpected argument "${quoted}" (this command takes only the options below)`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    const flag = quoted.split(" ")[0]?.split(",").at(-1)?.trim() ?? quoted;
+    // "--k <value>" or "-k, --k <value>": the long name.
+    const flag = quoted.replace(/ <value>$/, "").split(",").at(-1)?.trim() ?? quoted;
     const name = flag.replace(/^-+/, "");
     const option = options[name] ?? Object.values(options).find((o) => o.short === name);
     return option?.type === "boolean" ? `${flag} takes no value` : `${flag} needs a value`;

@@ -63,7 +63,11 @@ export function createLogger(
 ): Logger {
   const destination =
     options.destination ??
-    (options.human ? humanLines((line) => process.stderr.write(line)) : pino.destination(2));
+    (options.human
+      ? humanLines((line) => process.stderr.write(line))
+      : // Synchronous, like process.stderr: a record logged just before the user's last line (or
+        // before process.exit) comes out first, not after it or not at all.
+        pino.destination({ dest: 2, sync: true }));
   return pino(
     {
       level,
