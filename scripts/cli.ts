@@ -170,7 +170,12 @@ function describeParseError(err: unknown, options: FlagOptions): string {
     return `unexpected argument "${quoted}" (this command takes only the options below)`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     // "--k <value>" or "-k, --k <value>": the long name.
-    const flag = quoted.replace(/ <value>$/, "").split(",").at(-1)?.trim() ?? quoted;
+    const flag =
+      quoted
+        .replace(/ <value>$/, "")
+        .split(",")
+        .at(-1)
+        ?.trim() ?? quoted;
     const name = flag.replace(/^-+/, "");
     const option = options[name] ?? Object.values(options).find((o) => o.short === name);
     return option?.type === "boolean" ? `${flag} takes no value` : `${flag} needs a value`;
