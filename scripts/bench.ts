@@ -7,7 +7,7 @@ import path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { formatResult, latencyChart, machineInfo, resultsMarkdown } from "../bench/report.js";
 import { type BenchResult, REPO, runBench } from "../bench/run.js";
-import { runCli, usageError } from "./cli.js";
+import { readFlags, runCli, wholeNumberFlag } from "./cli.js";
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const NOTES = /<!-- notes -->[\s\S]*?<!-- \/notes -->/;
@@ -23,7 +23,8 @@ const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] 
   --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 128)
   --queries N   questions per latency series (default 300)
   --ollama-latency MS  per-request latency of the fake Ollama server (default 50)
-  --proxy N     passages of the dense proxy set HNSW is measured on (default 100000)`;
+  --proxy N     passages of the dense proxy set HNSW is measured on (default 100000)
+  -h, --help    show this help`;
 
 interface Args {
   size: number | undefined;
@@ -37,39 +38,52 @@ interface Args {
   proxy: number | undefined;
 }
 
-function parseArgs(argv: string[]): Args | null {
-  const args: Args = {
-    size: undefined,
-    json: false,
-    write: false,
-    render: false,
-    seed: 42,
-    ef: undefined,
-    queries: undefined,
-    ollamaLatency: undefined,
-    proxy: undefined,
-  };
-  const num = (flag: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw usageError(`${flag} takes a whole number of at least ${min}`, usage);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--size") args.size = num(a, argv[++i], 50);
-    else if (a === "--json") args.json = true;
-    else if (a === "--write") args.write = true;
-    else if (a === "--render") args.render = true;
-    else if (a === "--seed") args.seed = num(a, argv[++i], 0);
-    else if (a === "--ef") args.ef = num(a, argv[++i], 10);
-    else if (a === "--queries") args.queries = num(a, argv[++i], 20);
-    else if (a === "--ollama-latency") args.ollamaLatency = num(a, argv[++i], 1);
-    else if (a === "--proxy") args.proxy = num(a, argv[++i], 100);
-    else if (a === "--help" || a === "-h") return null;
-    else throw usageError(`unknown option ${a}`, usage);
-  }
-  return args;
+function parseBenchArgs(argv: string[]): Args {
+  const number = { type: "string" } as const;
+  return readFlags(
+    argv,
+    {
+      options: {
+        size: number,
+        json: { type: "boolean", default: false },
+        write: { type: "boolean", default: false },
+        render: { type: "boolean", default: false },
+        seed: number,
+        ef: number,
+        queries: number,
+        "ollama-latency": number,
+        proxy: number,
+      },
+    },
+    usage,
+    ({ values: v }) => {
+      const num = (flag: string, value: string | undefined, min: number): number | undefined =>
+        value === undefined ? undefined : wholeNumberFlag(`--${flag}`, value, usage, { min });
+      return {
+        size: num("size", v.size, 50),
+        json: v.json,
+        write: v.write,
+        render: v.render,
+        seed: num("seed", v.seed, 0) ?? 42,
+        ef: num("ef", v.ef, 10),
+        queries: num("queries", v.queries, 20),
+        ollamaLatency: num("ollama-latency", v["ollama-latency"], 1),
+        proxy: num("proxy", v.proxy, 100),
+      };
+    },
+  );
+}
+
+/** The flags a child run repeats (all but --size, --json and --write, which the parent decides). */
+function childFlags(args: Args): string[] {
+  const flags: Array<[string, number | undefined]> = [
+    ["--seed", args.seed],
+    ["--ef", args.ef],
+    ["--queries", args.queries],
+    ["--ollama-latency", args.ollamaLatency],
+    ["--proxy", args.proxy],
+  ];
+  return flags.flatMap(([flag, value]) => (value === undefined ? [] : [flag, String(value)]));
 }
 
 /**
@@ -80,10 +94,8 @@ const LARGE_RUN = 500_000;
 const LARGE_HEAP_MB = 12_288;
 
 /** Each size in a fresh process, so that peak RSS and heap state belong to that size alone. */
-function runChild(size: number, argv: string[], extraExecArgv: string[] = []): Promise<BenchResult> {
-  const passthrough = argv.filter(
-    (a, i) => a !== "--write" && a !== "--json" && argv[i - 1] !== "--size" && a !== "--size",
-  );
+function runChild(size: number, args: Args, extraExecArgv: string[] = []): Promise<BenchResult> {
+  const passthrough = childFlags(args);
   return new Promise((resolve, reject) => {
     const child = fork(
       process.argv[1] ?? "scripts/bench.ts",
@@ -137,15 +149,11 @@ async function writeResults(results: BenchResult[]): Promise<void> {
   process.stderr.write(`wrote bench/RESULTS.md, bench/latency.svg, bench/results.json\n`);
 }
 
+const args = parseBenchArgs(process.argv.slice(2));
+
 // Defaults only, like bench/run.ts: the figures must not depend on whoever's .env is around.
 await runCli(
   async () => {
-    const argv = process.argv.slice(2);
-    const args = parseArgs(argv);
-    if (!args) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     if (args.render) {
       await writeResults([]);
       return 0;
@@ -154,7 +162,7 @@ await runCli(
     const results: BenchResult[] = [];
     const heapMb = getHeapStatistics().heap_size_limit / 2 ** 20;
     if (args.size !== undefined && args.size >= LARGE_RUN && heapMb < LARGE_HEAP_MB * 0.9) {
-      results.push(await runChild(args.size, argv, [`--max-old-space-size=${LARGE_HEAP_MB}`]));
+      results.push(await runChild(args.size, args, [`--max-old-space-size=${LARGE_HEAP_MB}`]));
     } else if (args.size !== undefined) {
       results.push(
         await runBench({
@@ -169,7 +177,7 @@ await runCli(
       );
     } else {
       for (const size of DEFAULT_SIZES) {
-        const r = await runChild(size, argv);
+        const r = await runChild(size, args);
         results.push(r);
         if (!args.json) process.stdout.write(`${formatResult(r)}\n\n`);
       }

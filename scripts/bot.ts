@@ -8,7 +8,16 @@
  */
 import { requireDiscordSettings } from "../src/config.js";
 import { createBot } from "../src/discord/index.js";
-import { runCli } from "./cli.js";
+import { explainTokenRejection } from "../src/discord/token.js";
+import { isUserError } from "../src/errors.js";
+import { readFlags, runCli } from "./cli.js";
+
+const usage = `usage: npm start
+  Runs the Discord bot with the settings of .env and the environment (see .env.example).
+  LOG_FORMAT=pretty|json chooses the log lines (default json).
+  -h, --help  show this help`;
+
+readFlags(process.argv.slice(2), { options: {} }, usage);
 
 await runCli(
   async ({ config, logger }) => {
@@ -25,7 +34,10 @@ await runCli(
         logger.info({ indexDir: config.indexDir }, "no index yet: building it from the corpus"),
       );
     } catch (err) {
-      logger.warn({ err }, "could not build the index; /reindex can retry");
+      // An expected problem (no corpus folder, an empty one) is its message; anything else its stack.
+      if (isUserError(err))
+        logger.warn({ problem: err.message }, "could not build the index; /reindex can retry");
+      else logger.warn({ err }, "could not build the index; /reindex can retry");
     }
 
     // A missing model is not fatal (answers fall back to quoting the articles), but the operator
@@ -65,11 +77,13 @@ await runCli(
       await bot.start(token);
     } catch (err) {
       await app.close().catch(() => {});
-      // discord.js errors name the problem ("An invalid token was provided.") without the token.
-      throw new Error("could not connect to Discord", { cause: err });
+      // A refused token is one readable line naming the fix; other errors keep their cause, which
+      // discord.js words without the token ("An invalid token was provided.").
+      const explained = explainTokenRejection(err);
+      throw explained === err ? new Error("could not connect to Discord", { cause: err }) : explained;
     }
     // The gateway connection keeps the process running; signals end it.
     return 0;
   },
-  { logFormat: "json", longRunning: true },
+  { logFormat: "json", longRunning: true, discord: { token: true } },
 );

@@ -13,44 +13,46 @@ import {
 } from "../src/eval/metrics.js";
 import { metricsTable } from "../src/eval/report.js";
 import { runQuestions } from "../src/eval/run.js";
-import { runCli, usageError } from "./cli.js";
+import { readFlags, runCli, usageError, wholeNumberFlag } from "./cli.js";
 
 const usage = `usage: npm run eval -- [questions.jsonl] [--corpus DIR]... [--out results.jsonl] [--k 5] [--baseline] [--json]
   Runs each question through the ask pipeline and prints the metrics of ../shared/eval/README.md,
   then every failing question with its reasons.
   Default questions: eval/questions.jsonl (the project's copy of the public set).
   --corpus DIR (repeatable): answer from these folders together, indexed in a temporary folder,
-  instead of CORPUS_DIR/INDEX_DIR (e.g. --corpus corpus --corpus tests/fixtures/captures/pages).`;
+  instead of CORPUS_DIR/INDEX_DIR (e.g. --corpus corpus --corpus tests/fixtures/captures/pages).
+  --out FILE    also write each question's result, one JSON line each
+  --k N         passages handed to the answer step, 1 to 20 (default RETRIEVAL_K)
+  --baseline    add LangChain's tutorial pipeline side by side (retrieval metrics only)
+  --json        print the metrics as one JSON object
+  -h, --help    show this help`;
 
-function parseArgs(argv: string[]) {
-  const opts = {
-    file: "eval/questions.jsonl",
-    out: undefined as string | undefined,
-    k: undefined as number | undefined,
-    baseline: false,
-    json: false,
-    corpus: [] as string[],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--out") {
-      opts.out = argv[++i];
-      if (!opts.out) throw usageError("--out needs a file name", usage);
-    } else if (a === "--corpus") {
-      const dir = argv[++i];
-      if (!dir) throw usageError("--corpus needs a folder", usage);
-      opts.corpus.push(dir);
-    } else if (a === "--k") opts.k = Number(argv[++i]);
-    else if (a === "--baseline") opts.baseline = true;
-    else if (a === "--json") opts.json = true;
-    else if (a === "--help" || a === "-h") return null;
-    else if (a?.startsWith("-")) throw usageError(`unknown option ${a}`, usage);
-    else if (a) opts.file = a;
-  }
-  if (opts.k !== undefined && (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > 20))
-    throw usageError("--k takes a whole number from 1 to 20", usage);
-  return opts;
-}
+const opts = readFlags(
+  process.argv.slice(2),
+  {
+    options: {
+      corpus: { type: "string", multiple: true, default: [] },
+      out: { type: "string" },
+      k: { type: "string" },
+      baseline: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
+  },
+  usage,
+  ({ values, positionals }) => {
+    if (positionals.length > 1)
+      throw usageError(`one questions file at most (got ${positionals.join(", ")})`, usage);
+    return {
+      file: positionals[0] ?? "eval/questions.jsonl",
+      out: values.out,
+      k: values.k === undefined ? undefined : wholeNumberFlag("--k", values.k, usage, { min: 1, max: 20 }),
+      baseline: values.baseline,
+      json: values.json,
+      corpus: values.corpus,
+    };
+  },
+);
 
 /**
  * Several corpus folders as one: a temporary folder of links to them (the corpus walker follows
@@ -69,11 +71,6 @@ async function combinedCorpus(folders: string[]): Promise<{ corpusDir: string; i
 }
 
 await runCli(async ({ config, logger }) => {
-  const opts = parseArgs(process.argv.slice(2));
-  if (!opts) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
   const questions = parseQuestions(await readFile(opts.file, "utf8"));
   const k = opts.k ?? config.retrieval.k;
   const where = opts.corpus.length > 0 ? await combinedCorpus(opts.corpus) : null;

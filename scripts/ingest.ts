@@ -1,25 +1,29 @@
 import { SingleBar } from "cli-progress";
 import { createApp } from "../src/app.js";
 import { formatIngestReport, progressLine, throttleProgress } from "../src/ingest/summary.js";
-import { runCli } from "./cli.js";
+import { readFlags, runCli } from "./cli.js";
 
-const usage = `usage: npm run ingest [-- --full] [-- --json]
+const usage = `usage: npm run ingest [-- --full] [-- --json] [-- --allow-empty]
   Reads CORPUS_DIR, embeds what changed, and swaps a new index build into INDEX_DIR.
-  --full  re-embed every passage, ignoring cached vectors
-  --json  print the summary as one JSON object`;
+  --full         re-embed every passage, ignoring cached vectors
+  --json         print the summary as one JSON object
+  --allow-empty  index an empty corpus folder (an index with no articles) instead of refusing
+  -h, --help     show this help`;
+
+const flags = readFlags(
+  process.argv.slice(2),
+  {
+    options: {
+      full: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      "allow-empty": { type: "boolean", default: false },
+    },
+  },
+  usage,
+).values;
 
 await runCli(async ({ config, logger }) => {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const unknown = args.filter((a) => !["--full", "--json"].includes(a));
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown option ${unknown.join(" ")}\n${usage}\n`);
-    return 2;
-  }
-  const json = args.includes("--json");
+  const { json } = flags;
   const app = await createApp(config, { logger });
   const bar =
     process.stderr.isTTY && !json
@@ -27,7 +31,8 @@ await runCli(async ({ config, logger }) => {
       : null;
   const logProgress = throttleProgress((p) => process.stderr.write(`${progressLine(p)}\n`));
   const summary = await app.ingest({
-    full: args.includes("--full"),
+    full: flags.full,
+    allowEmpty: flags["allow-empty"],
     onProgress: ({ done, total }) => {
       if (total === 0) return;
       if (bar) {

@@ -7,24 +7,35 @@
 import { HEADING_SEPARATOR } from "../src/chunk/chunker.js";
 import { loadCorpus } from "../src/corpus/load.js";
 import { UserError } from "../src/errors.js";
+import { readCorpus } from "../src/ingest/read.js";
 import { readCurrentBuildId } from "../src/store/build.js";
 import { loadIndex } from "../src/store/load.js";
-import { runCli, usageError } from "./cli.js";
+import { readFlags, runCli, usageError } from "./cli.js";
 
 const usage = `usage: npm run inspect -- [--json] | --removed [FILE] [--json]
-  --removed [FILE]  what cleaning drops from each corpus file (paths containing FILE), with reasons`;
+  --json            one JSON line per passage (with --removed: per removed block)
+  --removed [FILE]  what cleaning drops from each corpus file (paths containing FILE), with reasons
+  -h, --help        show this help`;
+
+const { json, showRemoved, filter } = readFlags(
+  process.argv.slice(2),
+  {
+    options: { json: { type: "boolean", default: false }, removed: { type: "boolean", default: false } },
+    allowPositionals: true,
+  },
+  usage,
+  ({ values, positionals }) => {
+    if (positionals.length > 0 && !values.removed)
+      throw usageError(`unexpected argument "${positionals[0]}" (FILE goes with --removed)`, usage);
+    if (positionals.length > 1) throw usageError("--removed takes one FILE", usage);
+    return { json: values.json, showRemoved: values.removed, filter: positionals[0] };
+  },
+);
 
 await runCli(async ({ config }) => {
-  const args = process.argv.slice(2);
-  const json = args.includes("--json");
-  const unknown = args.find((a) => a.startsWith("-") && !["--json", "--removed", "--help", "-h"].includes(a));
-  if (unknown) throw usageError(`unknown option ${unknown}`, usage);
-  if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (args.includes("--removed")) {
-    const filter = args.find((a) => !a.startsWith("-"));
+  if (showRemoved) {
+    // Says plainly when CORPUS_DIR is missing (an empty corpus simply lists nothing).
+    await readCorpus(config.corpusDir, { allowEmpty: true });
     const { articles, skipped } = await loadCorpus(config.corpusDir);
     const chosen = articles.filter((a) => !filter || a.source.includes(filter));
     if (filter && chosen.length === 0 && !skipped.some((s) => s.source.includes(filter)))

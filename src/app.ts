@@ -30,7 +30,7 @@ export interface App {
   reranker: Reranker | null;
   describeIndex(): Promise<IndexSummary>;
   /** Ingest the corpus with this app's settings and embedder. */
-  ingest(options?: Pick<IngestOptions, "full" | "onProgress">): Promise<IngestSummary>;
+  ingest(options?: Pick<IngestOptions, "full" | "allowEmpty" | "onProgress">): Promise<IngestSummary>;
   /** Incremental ingest of the corpus; resolves to a one-line summary. */
   reindex(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<string>;
   /** The configured Ollama models that are missing or unreachable, one line each (none: []). */

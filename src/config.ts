@@ -11,6 +11,10 @@ import { minimumNumCtx } from "./answer/prompt.js";
 
 export const DISCORD_DEFAULT_API = "https://discord.com/api";
 
+/** LOG_FORMAT: "pretty", one readable line per record; "json", one JSON object per record. */
+export const LOG_FORMATS = ["pretty", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Rerankers a user can choose with RERANKER; src/retrieve/rerankers/index.ts builds each. */
@@ -92,6 +96,8 @@ const schema = z.object({
   RERANKER: z.enum(RERANKER_NAMES).default(RETRIEVAL_DEFAULTS.reranker),
   REFUSAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(RETRIEVAL_DEFAULTS.refusalMinCoverage),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // No default on purpose: unset, each script keeps its own (json for the bot, pretty for the CLI tools).
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_CLIENT_ID: z
     .string()
@@ -134,6 +140,8 @@ export interface Config {
   chunking: { size: number; overlap: number };
   retrieval: RetrievalSettings;
   logLevel: RawSettings["LOG_LEVEL"];
+  /** LOG_FORMAT; undefined: the entry script's default (json for the bot and register-commands). */
+  logFormat: LogFormat | undefined;
   /** Limits of the question-and-answer flow, the same whichever front end (Discord or another) asks. */
   chat: {
     cooldownSeconds: number;
@@ -189,6 +197,15 @@ export interface LoadConfigOptions {
   /** Load `.env` from the working directory first (never overrides real env vars). */
   dotenv?: boolean;
   cwd?: string;
+  /** Discord settings the caller cannot run without, checked in the same pass as the rest. */
+  require?: DiscordNeeds;
+}
+
+/** Which Discord settings an entry point needs (the bot: token; register-commands: token and id). */
+export interface DiscordNeeds {
+  token?: boolean;
+  clientId?: boolean;
+  guildId?: boolean;
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
@@ -202,38 +219,58 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cleaned = Object.fromEntries(
     Object.keys(schema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
   );
-  const parsed = schema.safeParse(cleaned);
+  // Each setting is parsed on its own, so that the checks across settings below still run when
+  // another setting is malformed: every problem is reported in one pass.
   const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.join(".")}: ${issue.message}`);
-    }
-    throw new ConfigError(problems);
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodTypeAny>)) {
+    const parsed = field.safeParse(cleaned[name]);
+    if (parsed.success) values[name] = parsed.data;
+    else for (const issue of parsed.error.issues) problems.push(`${name}: ${issue.message}`);
   }
-  const s = parsed.data;
+  // Only the settings that parsed are read below; the ones that did not already have a problem.
+  const v = values as Partial<RawSettings>;
   let host = "";
-  try {
-    host = normaliseOllamaHost(s.OLLAMA_HOST);
-  } catch {
-    problems.push(`OLLAMA_HOST: "${s.OLLAMA_HOST}" is not a host, host:port or URL`);
+  if (v.OLLAMA_HOST !== undefined) {
+    try {
+      host = normaliseOllamaHost(v.OLLAMA_HOST);
+    } catch {
+      problems.push(`OLLAMA_HOST: "${v.OLLAMA_HOST}" is not a host, host:port or URL`);
+    }
   }
-  if (s.CHUNK_OVERLAP >= s.CHUNK_SIZE) problems.push("CHUNK_OVERLAP: must be smaller than CHUNK_SIZE");
-  if (s.CHAT_PROVIDER === "ollama") {
+  if (v.CHUNK_OVERLAP !== undefined && v.CHUNK_SIZE !== undefined && v.CHUNK_OVERLAP >= v.CHUNK_SIZE)
+    problems.push("CHUNK_OVERLAP: must be smaller than CHUNK_SIZE");
+  if (v.CHAT_PROVIDER === "ollama" && v.CHUNK_SIZE !== undefined && v.OLLAMA_NUM_CTX !== undefined) {
     // A context that cannot hold the rules, one whole passage and the answer leaves the model
     // nothing to answer from: every question would end in a refusal, with no error anywhere.
-    const needed = minimumNumCtx(s.CHUNK_SIZE);
-    if (s.OLLAMA_NUM_CTX < needed) {
+    const needed = minimumNumCtx(v.CHUNK_SIZE);
+    if (v.OLLAMA_NUM_CTX < needed) {
       problems.push(
-        `OLLAMA_NUM_CTX: ${s.OLLAMA_NUM_CTX} tokens cannot hold the instructions, one passage of CHUNK_SIZE=${s.CHUNK_SIZE} characters and the answer; use at least ${needed}`,
+        `OLLAMA_NUM_CTX: ${v.OLLAMA_NUM_CTX} tokens cannot hold the instructions, one passage of CHUNK_SIZE=${v.CHUNK_SIZE} characters and the answer; use at least ${needed}`,
       );
     }
   }
-  if (s.OLLAMA_ANSWER_TIMEOUT_MS < s.OLLAMA_TIMEOUT_MS) {
+  if (
+    v.OLLAMA_ANSWER_TIMEOUT_MS !== undefined &&
+    v.OLLAMA_TIMEOUT_MS !== undefined &&
+    v.OLLAMA_ANSWER_TIMEOUT_MS < v.OLLAMA_TIMEOUT_MS
+  ) {
     problems.push(
       "OLLAMA_ANSWER_TIMEOUT_MS: must be at least OLLAMA_TIMEOUT_MS (the whole answer outlasts any one pause)",
     );
   }
+  if (options.require) {
+    problems.push(
+      ...discordProblems(
+        { token: v.DISCORD_TOKEN, clientId: v.DISCORD_CLIENT_ID, guildId: v.DISCORD_GUILD_ID },
+        options.require,
+        // A malformed id is already reported; "not set" would contradict it.
+        { clientId: "DISCORD_CLIENT_ID" in values, guildId: "DISCORD_GUILD_ID" in values },
+      ),
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const s = v as RawSettings;
 
   return {
     corpusDir: path.resolve(cwd, s.CORPUS_DIR),
@@ -260,6 +297,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       refusalMinCoverage: s.REFUSAL_MIN_COVERAGE,
     },
     logLevel: s.LOG_LEVEL,
+    logFormat: s.LOG_FORMAT,
     chat: {
       cooldownSeconds: s.ASK_COOLDOWN_SECONDS,
       answerConcurrency: s.ANSWER_CONCURRENCY,
@@ -275,20 +313,39 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   };
 }
 
-/** The bot needs a token and an application id; checked only by the entry points that use them. */
+/**
+ * The bot needs a token and an application id; checked only by the entry points that use them
+ * (in loadConfig's pass when they pass `require`, so that they come with every other problem).
+ */
 export function requireDiscordSettings(
   config: Config,
-  needs: { token?: boolean; clientId?: boolean },
-): { token: string; clientId: string } {
+  needs: DiscordNeeds,
+): { token: string; clientId: string; guildId: string } {
+  const problems = discordProblems(config.discord, needs);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    token: config.discord.token ?? "",
+    clientId: config.discord.clientId ?? "",
+    guildId: config.discord.guildId ?? "",
+  };
+}
+
+function discordProblems(
+  discord: { token: string | undefined; clientId: string | undefined; guildId: string | undefined },
+  needs: DiscordNeeds,
+  parsed: { clientId: boolean; guildId: boolean } = { clientId: true, guildId: true },
+): string[] {
   const problems: string[] = [];
-  if (needs.token && !config.discord.token) {
+  if (needs.token && !discord.token) {
     problems.push("DISCORD_TOKEN: not set (the bot token from the Discord developer portal)");
-  } else if (needs.token && !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(config.discord.token ?? "")) {
+  } else if (needs.token && !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(discord.token ?? "")) {
     problems.push("DISCORD_TOKEN: does not look like a bot token (three dot-separated parts)");
   }
-  if (needs.clientId && !config.discord.clientId) {
+  if (needs.clientId && !discord.clientId && parsed.clientId) {
     problems.push("DISCORD_CLIENT_ID: not set (the application id from the Discord developer portal)");
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { token: config.discord.token ?? "", clientId: config.discord.clientId ?? "" };
+  if (needs.guildId && !discord.guildId && parsed.guildId) {
+    problems.push("DISCORD_GUILD_ID: not set (the id of the server whose commands --guild clears)");
+  }
+  return problems;
 }

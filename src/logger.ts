@@ -15,7 +15,7 @@ const SKIP = new Set(["level", "time", "msg", "pid", "hostname"]);
 
 /**
  * For people at a terminal: one line per record, `warning: message (key=value …)`, instead of
- * JSON. The bot keeps JSON logs, which log collectors read.
+ * JSON. The bot keeps JSON logs, which log collectors read, unless LOG_FORMAT=pretty.
  */
 export function humanLines(write: (line: string) => void): Writable {
   return new Writable({
@@ -63,7 +63,11 @@ export function createLogger(
 ): Logger {
   const destination =
     options.destination ??
-    (options.human ? humanLines((line) => process.stderr.write(line)) : pino.destination(2));
+    (options.human
+      ? humanLines((line) => process.stderr.write(line))
+      : // Synchronous, like process.stderr: a record logged just before the user's last line (or
+        // before process.exit) comes out first, not after it or not at all.
+        pino.destination({ dest: 2, sync: true }));
   return pino(
     {
       level,

@@ -38,6 +38,54 @@ describe("config", () => {
     expect(problems).toMatch(/DISCORD_CLIENT_ID/);
   });
 
+  it("reports malformed settings, checks across settings and missing Discord settings in one pass", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        env: {
+          EMBEDDING_PROVIDER: "magic",
+          CHUNK_SIZE: "300",
+          CHUNK_OVERLAP: "300",
+          OLLAMA_TIMEOUT_MS: "60000",
+          OLLAMA_ANSWER_TIMEOUT_MS: "1000",
+        },
+        cwd: "/srv/bot",
+        require: { token: true, clientId: true, guildId: true },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^EMBEDDING_PROVIDER: /),
+      "CHUNK_OVERLAP: must be smaller than CHUNK_SIZE",
+      expect.stringMatching(/^OLLAMA_ANSWER_TIMEOUT_MS: must be at least OLLAMA_TIMEOUT_MS/),
+      expect.stringMatching(/^DISCORD_TOKEN: not set/),
+      expect.stringMatching(/^DISCORD_CLIENT_ID: not set/),
+      expect.stringMatching(/^DISCORD_GUILD_ID: not set/),
+    ]);
+  });
+
+  it("does not call a malformed Discord id 'not set' as well", () => {
+    let error: unknown;
+    try {
+      loadConfig({ env: { DISCORD_CLIENT_ID: "abc" }, require: { clientId: true } });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      "DISCORD_CLIENT_ID: must be the application id (a 17-20 digit number)",
+    ]);
+  });
+
+  it("reads LOG_FORMAT, pretty or json; unset leaves each script its own default", () => {
+    expect(load({}).logFormat).toBeUndefined();
+    expect(load({ LOG_FORMAT: "pretty" }).logFormat).toBe("pretty");
+    expect(load({ LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(() => load({ LOG_FORMAT: "yaml" })).toThrow(/LOG_FORMAT: /);
+  });
+
   it("treats blank values as unset, so a copied .env.example works", () => {
     expect(load({ DISCORD_TOKEN: "", OLLAMA_HOST: "", RETRIEVAL_K: "" }).retrieval.k).toBe(5);
   });

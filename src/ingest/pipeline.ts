@@ -14,7 +14,7 @@ import { buildSettings, fingerprintCorpus } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
 import { PassageWorkers, POOL_MIN_PASSAGES } from "./passage-workers.js";
 import { publishBuild } from "./publish.js";
-import { readCorpus } from "./read.js";
+import { readCorpus, refuseUnusableCorpus } from "./read.js";
 import { cleanedFiles, type IngestProgress, type IngestSummary } from "./summary.js";
 import { keptBuild } from "./unchanged.js";
 
@@ -31,6 +31,8 @@ export interface IngestOptions {
   readers?: ReaderRegistry;
   /** Re-embed everything, ignoring cached vectors. */
   full?: boolean;
+  /** Publish an empty index for an empty corpus instead of refusing it (CorpusUnusableError). */
+  allowEmpty?: boolean;
   /** Texts handed to the embedder per call; progress is reported after each. */
   embedBatch?: number;
   /**
@@ -56,7 +58,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const onStaleLock = (pid: number) =>
     logger.warn({ pid }, "taking over the lock of an ingest that is no longer running");
   return withIngestLock(layout(indexDir).lock, onStaleLock, async () => {
-    const corpus = await readCorpus(options.corpusDir);
+    const allowEmpty = { allowEmpty: options.allowEmpty ?? false };
+    const corpus = await readCorpus(options.corpusDir, allowEmpty);
     const record = await readBuildSource(indexDir);
     // Unknown (Ollama unreachable, or the builtin embedder): the name alone identifies the model.
     const model = await embeddings.describeModel?.().catch(() => null);
@@ -74,6 +77,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }
 
     const { articles, skipped } = await parseCorpus(corpus, readers, logger);
+    refuseUnusableCorpus(options.corpusDir, articles.length, skipped.length, allowEmpty);
     const previous = await readCurrentManifest(indexDir);
     const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking, modelDigest: digest });
     if (why && why !== "--full") logger.info(`full rebuild: ${why}`);

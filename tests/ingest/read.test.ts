@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
-import { readCorpus } from "../../src/ingest/read.js";
+import { CorpusUnusableError, readCorpus, refuseUnusableCorpus } from "../../src/ingest/read.js";
 import { tempDir } from "../helpers/ingest-helpers.js";
 
 let dir = "";
@@ -25,6 +25,23 @@ describe("read stage", () => {
     const file = path.join(dir, "a.txt");
     await writeFile(file, "正文");
     await expect(readCorpus(file)).rejects.toBeInstanceOf(UserError);
+  });
+
+  it("refuses an empty corpus folder, unless an empty index is asked for", async () => {
+    const err = await readCorpus(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorpusUnusableError);
+    expect((err as CorpusUnusableError).reason).toBe("empty");
+    expect((err as CorpusUnusableError).message).toContain(`${dir} has no files`);
+    expect((err as CorpusUnusableError).message).toContain("--allow-empty");
+    expect(await readCorpus(dir, { allowEmpty: true })).toEqual([]);
+  });
+
+  it("refuses a corpus of which no file became an article, unless an empty index is asked for", () => {
+    expect(() => refuseUnusableCorpus(dir, 0, 2, {})).toThrow(
+      /has no article that can be indexed \(2 files skipped/,
+    );
+    expect(() => refuseUnusableCorpus(dir, 0, 2, { allowEmpty: true })).not.toThrow();
+    expect(() => refuseUnusableCorpus(dir, 1, 2, {})).not.toThrow();
   });
 
   it("lists the corpus files with their sources", async () => {

@@ -61,6 +61,28 @@ describe("runCli", () => {
     expect(lines[0]).toMatch(/^error: unexpected failure \(err=/);
   });
 
+  it("LOG_FORMAT=json turns the log record into one JSON line; the user's line stays plain", async () => {
+    const r = await run(FIXTURE, ["plain-error"], { LOG_FORMAT: "json" });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    const record = JSON.parse(lines[0] ?? "");
+    expect(record).toMatchObject({
+      level: 50,
+      msg: "unexpected failure",
+      err: { message: expect.any(String) },
+    });
+    expect(record.err.stack).toContain("at ");
+    expect(lines[1]).toBe("error: unexpected failure: disk on fire (details logged above)");
+  });
+
+  it("a bad LOG_FORMAT is a settings problem like any other", async () => {
+    const r = await run(FIXTURE, ["fine"], { LOG_FORMAT: "yaml" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Invalid settings/);
+    expect(r.stderr).toContain("LOG_FORMAT:");
+  });
+
   it("exits with the code main returns", async () => {
     const r = await run(FIXTURE, ["fine"]);
     expect(r.code).toBe(3);
@@ -69,9 +91,9 @@ describe("runCli", () => {
 });
 
 describe("a bad flag is a usage error, not a crash", () => {
-  it("npm run eval -- --bogus prints the problem and the usage, no stack, exit 1", async () => {
+  it("npm run eval -- --bogus prints the problem and the usage, no stack, exit 2", async () => {
     const r = await run(path.join(REPO, "scripts/eval.ts"), ["--bogus"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: unknown option --bogus\nusage: npm run eval -- /);
     expect(r.stderr).not.toMatch(STACK_FRAME);
     expect(r.stderr).not.toContain("unexpected failure");
@@ -79,14 +101,14 @@ describe("a bad flag is a usage error, not a crash", () => {
 
   it("npm run eval -- --k abc says what --k takes", async () => {
     const r = await run(path.join(REPO, "scripts/eval.ts"), ["--k", "abc"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: --k takes a whole number from 1 to 20\nusage: /);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 
   it("npm run bench -- --bogus likewise", async () => {
     const r = await run(path.join(REPO, "scripts/bench.ts"), ["--bogus"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: unknown option --bogus\nusage: npm run bench -- /);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });

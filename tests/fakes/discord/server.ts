@@ -35,7 +35,7 @@
  *   fake.channelMessages(channelId) / fake.message(id) / fake.repliesTo(messageId)
  *   fake.messageWrites() REST requests that create or edit a message (for allowed_mentions checks)
  *   fake.ackLatencies()  dispatch → callback times in ms
- *   fake.registeredCommands  bodies of PUT …/commands (global and per guild)
+ *   fake.registeredCommands  bodies of PUT …/commands (global and per guild); GET returns them
  *   fake.waitFor(fn, timeoutMs?)  polls until fn returns a truthy value, returns it
  *
  * ## Faults
@@ -885,6 +885,13 @@ export class FakeDiscord {
         () => json(200, this.registeredCommands.global ?? []),
         "bot",
       ],
+      [
+        "GET",
+        /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/,
+        (m) => json(200, this.registeredCommands.guild.get(m[2] ?? "") ?? []),
+        "bot",
+      ],
+      ["GET", /^\/users\/@me\/guilds$/, () => json(200, [{ id: this.ids.guild, name: "Fake Guild" }]), "bot"],
     ];
   }
 
