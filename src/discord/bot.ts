@@ -5,10 +5,12 @@
  * the client goes away.
  */
 import {
+  type APIInteractionGuildMember,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Client,
   Events,
+  type GuildMember,
   type Interaction,
   type Message,
   MessageFlags,
@@ -17,12 +19,14 @@ import {
 import { createChatContext } from "../chat/context.js";
 import { presentError, ShuttingDownError } from "../chat/errors.js";
 import { detectLanguage, languageFromLocale } from "../text/language.js";
+import { decideAccess, describeAccess, type RefusalReason, type Requester } from "./access.js";
 import { handleButton } from "./buttons.js";
 import { createDiscordClient, noMentions } from "./client.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
 import { handleMention, isAddressedToBot, MessageReplyTarget } from "./mentions.js";
+import { MESSAGES } from "./messages.js";
 
 export interface Bot {
   readonly client: Client;
@@ -116,6 +120,15 @@ export function createBot(deps: BotDeps): Bot {
   async function onMessage(message: Message): Promise<void> {
     const selfId = client.user?.id;
     if (!selfId || !isAddressedToBot(message, selfId)) return;
+    // Refused mentions and DMs get no answer at all: a reply would make the bot talk where it was kept out.
+    const refused = refusalFor(messageRequester(message));
+    if (refused) {
+      logger.debug(
+        { reason: refused, userId: message.author.id, channelId: message.channelId },
+        "access refused",
+      );
+      return;
+    }
     const context = {
       command: "mention",
       userId: message.author.id,
@@ -135,7 +148,22 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  /** The access rules (src/discord/access.ts) applied to one request; null: allowed. */
+  const refusalFor = (who: Requester): RefusalReason | null => {
+    const decision = decideAccess(config.access, who);
+    return decision.allowed ? null : decision.reason;
+  };
+
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    if (interaction.isChatInputCommand() || interaction.isButton()) {
+      const refused = refusalFor(interactionRequester(interaction));
+      if (refused) {
+        const what = { reason: refused, userId: interaction.user.id, channelId: interaction.channelId };
+        logger.debug(what, "access refused");
+        track(refuseInteraction(interaction, refused), what);
+        return;
+      }
+    }
     if (interaction.isChatInputCommand()) {
       track(onCommand(interaction), { command: interaction.commandName, userId: interaction.user.id });
     } else if (interaction.isButton()) {
@@ -172,6 +200,7 @@ export function createBot(deps: BotDeps): Bot {
           user: client.user?.tag,
           guilds: client.guilds.cache.size,
           concurrency: config.chat.answerConcurrency,
+          access: describeAccess(config.access),
         },
         "discord bot ready",
       );
@@ -209,4 +238,46 @@ async function replyWithError(interaction: ChatInputCommandInteraction | ButtonI
   } else {
     await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
   }
+}
+
+/** A refused slash command or button: one private line in the user's Discord language. */
+async function refuseInteraction(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  reason: RefusalReason,
+) {
+  const t = MESSAGES[languageFromLocale(interaction.locale)];
+  const content =
+    reason === "channel-not-allowed"
+      ? t.notAllowedHere
+      : reason === "dms-disabled"
+        ? t.dmsDisabled
+        : t.notAllowed;
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
+}
+
+function memberRoleIds(member: GuildMember | APIInteractionGuildMember | null): string[] {
+  if (!member) return [];
+  // A member of an uncached guild arrives as raw API data, its roles as plain ids.
+  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
+
+function interactionRequester(interaction: ChatInputCommandInteraction | ButtonInteraction): Requester {
+  const channel = interaction.channel;
+  return {
+    userId: interaction.user.id,
+    dm: interaction.guildId === null,
+    channelId: interaction.channelId,
+    parentChannelId: channel?.isThread() ? channel.parentId : null,
+    roleIds: memberRoleIds(interaction.member),
+  };
+}
+
+function messageRequester(message: Message): Requester {
+  return {
+    userId: message.author.id,
+    dm: message.guildId === null,
+    channelId: message.channelId,
+    parentChannelId: message.channel.isThread() ? message.channel.parentId : null,
+    roleIds: memberRoleIds(message.member),
+  };
 }

@@ -11,15 +11,15 @@
  *
  * ## World
  *   fake.ids            application, bot, guild, textChannel, thread (a public thread under
- *                       textChannel), everyoneRole, botRole
+ *                       textChannel), otherChannel, everyoneRole, botRole, memberRole
  *   fake.user(name)     a stable FakeUser per name (numeric snowflake id)
  *   fake.dmChannelId(user)  the DM channel between the bot and that user
  *
  * ## Driving the client (each returns at once; the client reacts asynchronously)
  *   fake.slashCommand({ name, options?, user?, permissions?: "member" | "admin" | bigint,
- *                       dm?, channelId?, locale? })                → FakeInteraction
- *   fake.click({ customId, messageId, user?, permissions? })       → FakeInteraction (type 3)
- *   fake.postMessage({ content, user?, channelId?, dm?, replyTo?, mentionsBot? }) → FakeMessage
+ *                       dm?, channelId?, locale?, roles? })        → FakeInteraction
+ *   fake.click({ customId, messageId, user?, permissions?, roles? }) → FakeInteraction (type 3)
+ *   fake.postMessage({ content, user?, channelId?, dm?, replyTo?, mentionsBot?, roles? }) → FakeMessage
  *   fake.mention(question, opts?)      guild message "<@bot> question" that mentions the bot
  *   fake.dm(question, opts?)           a DM to the bot
  *   Without the MessageContent intent in IDENTIFY, guild messages that do not mention the bot
@@ -251,6 +251,10 @@ export class FakeDiscord {
     thread: string;
     everyoneRole: string;
     botRole: string;
+    /** A plain role members can be given (slashCommand/postMessage `roles`), for access rules. */
+    memberRole: string;
+    /** A second text channel, for access rules that allow one channel and not the other. */
+    otherChannel: string;
     owner: string;
   };
 
@@ -287,6 +291,8 @@ export class FakeDiscord {
       thread: this.snowflake(),
       everyoneRole: "",
       botRole: this.snowflake(),
+      memberRole: this.snowflake(),
+      otherChannel: this.snowflake(),
       owner: "",
     };
     this.ids.everyoneRole = this.ids.guild;
@@ -304,6 +310,7 @@ export class FakeDiscord {
     this.ids.owner = this.user("owner").id;
     this.#channels.set(this.ids.textChannel, []);
     this.#channels.set(this.ids.thread, []);
+    this.#channels.set(this.ids.otherChannel, []);
     this.#server = createServer((req, res) => {
       void this.#onHttp(req, res);
     });
@@ -437,6 +444,8 @@ export class FakeDiscord {
     dm?: boolean;
     channelId?: string;
     locale?: string;
+    /** The member's role ids (the fake's ids.memberRole, say); default none. */
+    roles?: string[];
   }): FakeInteraction {
     const user = opts.user ?? this.user("alice");
     const options = Object.entries(opts.options ?? {}).map(([name, value]) => ({
@@ -445,7 +454,15 @@ export class FakeDiscord {
       value,
     }));
     return this.#dispatchInteraction(
-      { kind: "command", name: opts.name, user, dm: opts.dm, channelId: opts.channelId, locale: opts.locale },
+      {
+        kind: "command",
+        name: opts.name,
+        user,
+        dm: opts.dm,
+        channelId: opts.channelId,
+        locale: opts.locale,
+        roles: opts.roles,
+      },
       opts.permissions,
       { id: this.snowflake(), name: opts.name, type: 1, options },
       2,
@@ -457,13 +474,22 @@ export class FakeDiscord {
     messageId: string;
     user?: FakeUser;
     permissions?: "member" | "admin" | bigint;
+    roles?: string[];
   }) {
     const message = this.#messages.get(opts.messageId);
     if (!message) throw new Error(`click: no message ${opts.messageId}`);
     const user = opts.user ?? this.user("alice");
     const dm = message.guild_id === undefined;
     return this.#dispatchInteraction(
-      { kind: "button", customId: opts.customId, user, dm, channelId: message.channel_id, message },
+      {
+        kind: "button",
+        customId: opts.customId,
+        user,
+        dm,
+        channelId: message.channel_id,
+        message,
+        roles: opts.roles,
+      },
       opts.permissions,
       { custom_id: opts.customId, component_type: 2 },
       3,
@@ -478,6 +504,8 @@ export class FakeDiscord {
     replyTo?: string;
     /** Put the bot in `mentions` (a mention, or a reply with ping on). Default: content mentions it. */
     mentionsBot?: boolean;
+    /** The author's role ids in the server; default none. */
+    roles?: string[];
   }): FakeMessage {
     const author = opts.user ?? this.user("alice");
     const channelId = opts.dm ? this.dmChannelId(author) : (opts.channelId ?? this.ids.textChannel);
@@ -512,13 +540,26 @@ export class FakeDiscord {
     // Real MESSAGE_CREATE events carry channel_type; discord.js needs it to build an uncached DM
     // channel (without it the channel has no type, is not text-based, and the message is dropped).
     const channelType = opts.dm ? 1 : channelId === this.ids.thread ? 11 : 0;
-    this.#dispatch("MESSAGE_CREATE", { ...this.#wire(message, true), channel_type: channelType });
+    // Guild messages carry the author's member (without its user), as on real Discord.
+    const member = opts.dm
+      ? {}
+      : {
+          member: {
+            roles: opts.roles ?? [],
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+            pending: false,
+          },
+        };
+    this.#dispatch("MESSAGE_CREATE", { ...this.#wire(message, true), channel_type: channelType, ...member });
     return message;
   }
 
   mention(
     question: string,
-    opts: { user?: FakeUser; channelId?: string; replyTo?: string } = {},
+    opts: { user?: FakeUser; channelId?: string; replyTo?: string; roles?: string[] } = {},
   ): FakeMessage {
     return this.postMessage({ ...opts, content: `<@${this.ids.bot}> ${question}` });
   }
@@ -613,6 +654,7 @@ export class FakeDiscord {
       roles: [
         this.#role(this.ids.everyoneRole, "@everyone", MEMBER_PERMISSIONS, 0),
         this.#role(this.ids.botRole, "llm-answers", MEMBER_PERMISSIONS, 1, { bot_id: this.ids.bot }),
+        this.#role(this.ids.memberRole, "asker", 0n, 2),
       ],
       channels: [
         {
@@ -621,6 +663,19 @@ export class FakeDiscord {
           guild_id: this.ids.guild,
           name: "general",
           position: 0,
+          permission_overwrites: [],
+          topic: null,
+          nsfw: false,
+          parent_id: null,
+          last_message_id: null,
+          rate_limit_per_user: 0,
+        },
+        {
+          id: this.ids.otherChannel,
+          type: 0,
+          guild_id: this.ids.guild,
+          name: "off-topic",
+          position: 1,
           permission_overwrites: [],
           topic: null,
           nsfw: false,
@@ -708,6 +763,7 @@ export class FakeDiscord {
       dm: boolean | undefined;
       channelId: string | undefined;
       locale?: string | undefined;
+      roles?: string[] | undefined;
       message?: FakeMessage;
     },
     permissions: "member" | "admin" | bigint | undefined,
@@ -737,7 +793,7 @@ export class FakeDiscord {
             id: channelId,
             type: 0,
             guild_id: this.ids.guild,
-            name: "general",
+            name: channelId === this.ids.otherChannel ? "off-topic" : "general",
             permission_overwrites: [],
             position: 0,
           };
@@ -777,7 +833,7 @@ export class FakeDiscord {
             guild_locale: "zh-CN",
             member: {
               user: who.user,
-              roles: [],
+              roles: who.roles ?? [],
               permissions: perms.toString(),
               joined_at: new Date().toISOString(),
               deaf: false,
@@ -924,8 +980,9 @@ export class FakeDiscord {
   }
 
   #getChannel([, channelId]: string[]): Reply {
-    if (channelId === this.ids.textChannel) {
-      return json(200, { id: channelId, type: 0, guild_id: this.ids.guild, name: "general", position: 0 });
+    if (channelId === this.ids.textChannel || channelId === this.ids.otherChannel) {
+      const name = channelId === this.ids.otherChannel ? "off-topic" : "general";
+      return json(200, { id: channelId, type: 0, guild_id: this.ids.guild, name, position: 0 });
     }
     if (channelId === this.ids.thread) {
       return json(200, {
@@ -999,7 +1056,11 @@ export class FakeDiscord {
   }
 
   #isGuildChannel(channelId: string): boolean {
-    return channelId === this.ids.textChannel || channelId === this.ids.thread;
+    return (
+      channelId === this.ids.textChannel ||
+      channelId === this.ids.thread ||
+      channelId === this.ids.otherChannel
+    );
   }
 
   #applyEdit(message: FakeMessage, body: Record<string, unknown>): Reply | null {
