@@ -856,6 +856,8 @@ export class FakeDiscord {
   // ── REST ──────────────────────────────────────────────────────────────────────────────────
 
   async #onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Arrival, before the body is read: what a rate limiter on Discord's side would count.
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -878,7 +880,7 @@ export class FakeDiscord {
       path,
       query: Object.fromEntries(url.searchParams),
       body,
-      at: performance.now(),
+      at: arrivedAt,
       status: 0,
     };
     this.requests.push(record);
