@@ -7,7 +7,7 @@
  * disconnect and exit 0; a second signal exits at once.
  */
 import { requireDiscordSettings } from "../src/config.js";
-import { createBot } from "../src/discord/index.js";
+import { createBot, GatewayClosedError } from "../src/discord/index.js";
 import { runCli } from "./cli.js";
 
 await runCli(
@@ -61,9 +61,17 @@ await runCli(
     process.on("SIGINT", (s) => void shutdown(s));
     process.on("SIGTERM", (s) => void shutdown(s));
 
+    // Discord closed the gateway for good (bad token, intents): the bot logged why and the fix in
+    // one line, discord.js will not reconnect, and a supervisor must see a failure.
+    const exitAfterFatalClose = async (): Promise<never> => {
+      await app.close().catch(() => {});
+      process.exit(1);
+    };
+    void bot.fatal.then(exitAfterFatalClose);
     try {
       await bot.start(token);
     } catch (err) {
+      if (err instanceof GatewayClosedError) return exitAfterFatalClose();
       await app.close().catch(() => {});
       // discord.js errors name the problem ("An invalid token was provided.") without the token.
       throw new Error("could not connect to Discord", { cause: err });

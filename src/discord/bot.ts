@@ -25,14 +25,24 @@ import { createDiscordClient, noMentions } from "./client.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
+import { GatewayClosedError, isFatalCloseShardError, isFatalGatewayClose } from "./gateway-close.js";
 import { handleMention, isAddressedToBot, MessageReplyTarget } from "./mentions.js";
 import { MESSAGES } from "./messages.js";
 
 export interface Bot {
   readonly client: Client;
   readonly context: BotContext;
-  /** Logs in and resolves once the gateway says READY. */
+  /**
+   * Logs in and resolves once the gateway says READY; rejects with GatewayClosedError if Discord
+   * closes the gateway for good first (bad token, intents).
+   */
   start(token: string): Promise<void>;
+  /**
+   * Resolves, once and only if, Discord closes the gateway for good (close codes 4004, 4010-4014),
+   * before or after READY. The bot has logged the reason and the fix; the process should exit
+   * with a failure, since discord.js will not reconnect.
+   */
+  readonly fatal: Promise<GatewayClosedError>;
   /**
    * Stops taking new work, lets answers in flight finish (up to `timeoutMs`, then aborts them),
    * and destroys the client. Safe to call twice.
@@ -67,6 +77,10 @@ export function createBot(deps: BotDeps): Bot {
   };
 
   const client = createDiscordClient(config);
+  let endFatally: (err: GatewayClosedError) => void = () => {};
+  const fatal = new Promise<GatewayClosedError>((resolve) => {
+    endFatally = resolve;
+  });
 
   /** Runs an event's work so that stop() can wait for it and no rejection escapes. */
   const track = (work: Promise<void>, what: Record<string, unknown>) => {
@@ -176,10 +190,20 @@ export function createBot(deps: BotDeps): Bot {
   // Without an error listener, an error event kills the process; with it, the bot stays up.
   client.on(Events.Error, (err) => logger.error({ err }, "discord client error"));
   client.on(Events.Warn, (msg) => logger.warn({ msg }, "discord client warning"));
-  client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, "gateway connection error"));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    logger.warn({ code: event.code, shardId }, "gateway disconnected"),
-  );
+  client.on(Events.ShardError, (err, shardId) => {
+    if (isFatalCloseShardError(err)) logger.debug({ err, shardId }, "gateway error before a fatal close");
+    else logger.error({ err, shardId }, "gateway connection error");
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    if (isFatalGatewayClose(event.code)) {
+      // One line that says what to change: nothing else helps, and discord.js will not retry.
+      const err = new GatewayClosedError(event.code);
+      logger.fatal({ code: event.code, shardId }, err.message);
+      endFatally(err);
+      return;
+    }
+    logger.warn({ code: event.code, shardId }, "gateway disconnected");
+  });
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, "gateway reconnecting"));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     logger.debug(
@@ -191,10 +215,10 @@ export function createBot(deps: BotDeps): Bot {
   return {
     client,
     context: ctx,
+    fatal,
     async start(token) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(token);
-      await ready;
+      await Promise.race([client.login(token).then(() => ready), fatal.then((err) => Promise.reject(err))]);
       logger.info(
         {
           user: client.user?.tag,

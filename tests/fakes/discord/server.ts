@@ -41,6 +41,10 @@
  * ## Faults
  *   fake.rateLimitEdits(share, retryAfterSeconds?)  answers that share of message edits (PATCH)
  *                       with 429 + Retry-After, deterministically (e.g. 0.3 → 3 of every 10)
+ *   FakeDiscord.start({ closeOnIdentify: 4014 })  closes the gateway on IDENTIFY with that code
+ *   fake.closeGateway(code)  closes every gateway connection with that code (after READY)
+ *   fake.expireInteraction(id)  forgets an interaction's token: later webhook calls get 404
+ *                       Unknown Webhook, as after Discord's 15 minutes
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -124,9 +128,20 @@ export interface FakeDiscordOptions {
   ackDeadlineMs?: number;
   /** Default Retry-After for injected 429s. */
   retryAfterSeconds?: number;
+  /** Answer every IDENTIFY by closing the gateway with this code (4004, 4010-4014: fatal ones). */
+  closeOnIdentify?: number;
 }
 
 const API_PREFIX = "/api/v10";
+/** Discord's reasons for its fatal gateway close codes. */
+const CLOSE_REASONS: Record<number, string> = {
+  4004: "Authentication failed.",
+  4010: "Invalid shard.",
+  4011: "Sharding required.",
+  4012: "Invalid API version.",
+  4013: "Invalid intent(s).",
+  4014: "Disallowed intent(s).",
+};
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const MESSAGE_CONTENT_INTENT = 1 << 15;
 const FLAG_EPHEMERAL = 64;
@@ -266,6 +281,7 @@ export class FakeDiscord {
   #retryAfterSeconds: number;
   #editShare = 0;
   #editCount = 0;
+  #closeOnIdentify: number | undefined;
   #intents = 0;
   readonly #sockets = new Set<WebSocket>();
   readonly #identified = new Set<WebSocket>();
@@ -282,6 +298,7 @@ export class FakeDiscord {
   private constructor(options: FakeDiscordOptions) {
     this.#ackDeadlineMs = options.ackDeadlineMs ?? 3000;
     this.#retryAfterSeconds = options.retryAfterSeconds ?? 0.25;
+    this.#closeOnIdentify = options.closeOnIdentify;
     const application = this.snowflake();
     this.ids = {
       application,
@@ -568,6 +585,17 @@ export class FakeDiscord {
     return this.postMessage({ ...opts, content: question, dm: true });
   }
 
+  /** Forgets an interaction's token, as Discord does after 15 minutes: webhook calls then get 404. */
+  expireInteraction(id: string): void {
+    const interaction = this.#interactions.get(id);
+    if (interaction) this.#byToken.delete(interaction.token);
+  }
+
+  /** Closes every gateway connection with `code`, as Discord does when it ends a session. */
+  closeGateway(code: number): void {
+    for (const ws of this.#sockets) ws.close(code, CLOSE_REASONS[code] ?? "Closed by the fake.");
+  }
+
   async close(): Promise<void> {
     for (const ws of this.#sockets) ws.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
@@ -617,6 +645,10 @@ export class FakeDiscord {
     }
     this.#intents = Number(d.intents ?? 0);
     this.identifies.push({ intents: this.#intents, shard: d.shard });
+    if (this.#closeOnIdentify !== undefined) {
+      ws.close(this.#closeOnIdentify, CLOSE_REASONS[this.#closeOnIdentify] ?? "Closed by the fake.");
+      return;
+    }
     this.#identified.add(ws);
     const now = new Date().toISOString();
     this.#send(ws, "READY", {
