@@ -4,8 +4,10 @@
  * Settings come from .env / the environment (src/config.ts). A missing or malformed setting is
  * printed once and the process exits with status 1 (runCli); the token itself is never printed or
  * logged. SIGINT/SIGTERM stop taking new questions, let answers in flight finish (bounded), then
- * disconnect and exit 0; a second signal exits at once.
+ * disconnect and exit 0; a second signal aborts what is still in flight, tells those users the bot
+ * is restarting and to ask again, and exits 1.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { requireDiscordSettings } from "../src/config.js";
 import { createBot, GatewayClosedError } from "../src/discord/index.js";
 import { runCli } from "./cli.js";
@@ -42,9 +44,17 @@ await runCli(
     });
 
     let stopping = false;
+    let cutShort = false;
     async function shutdown(signal: NodeJS.Signals): Promise<void> {
       if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now");
+        cutShort = true;
+        // Answers in flight and questions in the queue are aborted, and their users told to ask
+        // again, before exiting; bounded, since a supervisor that signals twice wants us gone.
+        logger.warn(
+          { signal },
+          "second signal: telling users with answers in flight to ask again, then exiting",
+        );
+        await Promise.race([bot.stop({ now: true }).catch(() => {}), sleep(5000)]);
         process.exit(1);
       }
       stopping = true;
@@ -56,7 +66,8 @@ await runCli(
         logger.error({ err }, "error while shutting down");
         process.exit(1);
       }
-      process.exit(0);
+      // Cut short by a second signal, answers were lost: not a clean exit.
+      process.exit(cutShort ? 1 : 0);
     }
     process.on("SIGINT", (s) => void shutdown(s));
     process.on("SIGTERM", (s) => void shutdown(s));

@@ -27,6 +27,7 @@ export class QueueClosedError extends Error {
 
 interface Waiting {
   start: () => void;
+  abandon: () => void;
   onPosition: ((position: number) => void) | undefined;
   /** The place last reported, and when. */
   shown: number;
@@ -90,7 +91,14 @@ export class AnswerQueue {
         return;
       }
       const position = this.#waiting.length + 1;
-      this.#waiting.push({ start, onPosition, shown: position, shownAt: this.#clock(), timer: null });
+      this.#waiting.push({
+        start,
+        abandon: () => reject(new QueueClosedError()),
+        onPosition,
+        shown: position,
+        shownAt: this.#clock(),
+        timer: null,
+      });
       notify(onPosition, position);
     });
   }
@@ -98,6 +106,15 @@ export class AnswerQueue {
   /** Refuses new work; work already accepted (running or waiting) still runs. */
   close(): void {
     this.#closed = true;
+  }
+
+  /** Closes the queue and rejects every waiting task with QueueClosedError; running ones go on. */
+  abandonWaiting(): void {
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) {
+      if (w.timer !== null) clearTimeout(w.timer);
+      w.abandon();
+    }
   }
 
   #next(): void {

@@ -45,15 +45,20 @@ export interface Bot {
   readonly fatal: Promise<GatewayClosedError>;
   /**
    * Stops taking new work, lets answers in flight finish (up to `timeoutMs`, then aborts them),
-   * and destroys the client. Safe to call twice.
+   * and destroys the client. Safe to call twice. `now` (a second SIGTERM) ends the grace period
+   * at once, also for a stop already waiting: answers in flight and questions still in the queue
+   * are aborted, and their users are told the bot is restarting and to ask again.
    */
-  stop(options?: { timeoutMs?: number }): Promise<void>;
+  stop(options?: { timeoutMs?: number; now?: boolean }): Promise<void>;
 }
 
 const sleep = (ms: number) =>
   new Promise<"timeout">((resolve) => {
     setTimeout(() => resolve("timeout"), ms).unref();
   });
+
+/** How long aborted work gets to tell its users (one short edit or reply each) before the client goes. */
+const TELL_USERS_MS = 3000;
 
 export function createBot(deps: BotDeps): Bot {
   const { config, logger } = deps;
@@ -62,7 +67,16 @@ export function createBot(deps: BotDeps): Bot {
   const abort = new AbortController();
   let closing = false;
   let stopping: Promise<void> | null = null;
+  let hurry: () => void = () => {};
+  const hurried = new Promise<"now">((resolve) => {
+    hurry = () => resolve("now");
+  });
   const inFlight = new Set<Promise<void>>();
+  /**
+   * For each command or mention still being handled, how to tell its user the bot is restarting:
+   * used at shutdown for work that did not wind down when aborted (a model that ignores the abort).
+   */
+  const unanswered = new Set<() => Promise<unknown>>();
 
   const ctx: BotContext = {
     ...createChatContext({ config, logger, answerer: deps.answerer, clock, options, signal: abort.signal }),
@@ -100,6 +114,8 @@ export function createBot(deps: BotDeps): Bot {
       channelId: interaction.channelId,
       interactionId: interaction.id,
     };
+    const tellRestarting = () => replyWithError(interaction, MESSAGES[lang].shuttingDown);
+    unanswered.add(tellRestarting);
     try {
       if (closing) throw new ShuttingDownError();
       const name = interaction.commandName;
@@ -114,6 +130,8 @@ export function createBot(deps: BotDeps): Bot {
       await replyWithError(interaction, content).catch((e: unknown) =>
         logger.warn({ ...context, err: e }, "could not tell the user about an error"),
       );
+    } finally {
+      unanswered.delete(tellRestarting);
     }
   }
 
@@ -151,6 +169,8 @@ export function createBot(deps: BotDeps): Bot {
       messageId: message.id,
     };
     const target = new MessageReplyTarget(message);
+    const tellRestarting = () => target.say(MESSAGES[detectLanguage(message.content)].shuttingDown);
+    unanswered.add(tellRestarting);
     try {
       if (closing) throw new ShuttingDownError();
       await handleMention(message, ctx, target);
@@ -159,6 +179,8 @@ export function createBot(deps: BotDeps): Bot {
       await target
         .say(content)
         .catch((e: unknown) => logger.warn({ ...context, err: e }, "could not tell the user about an error"));
+    } finally {
+      unanswered.delete(tellRestarting);
     }
   }
 
@@ -229,7 +251,8 @@ export function createBot(deps: BotDeps): Bot {
         "discord bot ready",
       );
     },
-    stop({ timeoutMs = options.shutdownTimeoutMs } = {}) {
+    stop({ timeoutMs = options.shutdownTimeoutMs, now = false } = {}) {
+      if (now) hurry();
       stopping ??= (async () => {
         closing = true;
         ctx.queue.close();
@@ -238,14 +261,28 @@ export function createBot(deps: BotDeps): Bot {
           "stopping: finishing answers in flight",
         );
         const settled = Promise.allSettled([...inFlight]).then(() => "done" as const);
-        if ((await Promise.race([settled, sleep(timeoutMs)])) === "timeout") {
+        const outcome = await Promise.race([settled, sleep(timeoutMs), hurried]);
+        if (outcome !== "done") {
           logger.warn(
-            { inFlight: inFlight.size },
-            "stopping: answers still running after the grace period; aborting",
+            { inFlight: inFlight.size, waiting: ctx.queue.waiting },
+            outcome === "now"
+              ? "stopping now: aborting answers in flight and telling their users to ask again"
+              : "stopping: answers still running after the grace period; aborting",
           );
           abort.abort();
-          // Give aborted work a moment to tell its users before the connection goes.
-          await Promise.race([Promise.allSettled([...inFlight]), sleep(2000)]);
+          // Questions still waiting for a slot would otherwise start (and be refused) only once a
+          // running answer gives up; they are told now.
+          ctx.queue.abandonWaiting();
+          // Aborted work tells its user (presentError: "restarting, please ask again") before the connection goes.
+          await Promise.race([Promise.allSettled([...inFlight]), sleep(TELL_USERS_MS)]);
+          if (unanswered.size > 0) {
+            logger.warn(
+              { stuck: unanswered.size },
+              "stopping: work ignored the abort; telling its users directly",
+            );
+            const telling = [...unanswered].map((tell) => tell());
+            await Promise.race([Promise.allSettled(telling), sleep(TELL_USERS_MS)]);
+          }
         }
         await client.destroy();
         logger.info("discord bot stopped");

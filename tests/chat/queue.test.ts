@@ -61,6 +61,29 @@ describe("AnswerQueue", () => {
     await expect(Promise.all([first, second])).resolves.toEqual(["first", "second"]);
   });
 
+  it("abandonWaiting rejects the waiting tasks at once and lets the running one finish", async () => {
+    const q = new AnswerQueue(1, { positionIntervalMs: 0 });
+    const gate = deferred();
+    const started: number[] = [];
+    const running = q.run(async () => {
+      started.push(0);
+      await gate.promise;
+      return "done";
+    });
+    const waiting = [1, 2].map((i) =>
+      q.run(async () => {
+        started.push(i);
+      }),
+    );
+    q.abandonWaiting();
+    for (const w of waiting) await expect(w).rejects.toBeInstanceOf(QueueClosedError);
+    expect(q.waiting).toBe(0);
+    await expect(q.run(async () => "late")).rejects.toBeInstanceOf(QueueClosedError);
+    gate.resolve();
+    await expect(running).resolves.toBe("done");
+    expect(started).toEqual([0]);
+  });
+
   describe("place reports under load", () => {
     afterEach(() => {
       vi.useRealTimers();
