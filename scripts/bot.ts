@@ -4,10 +4,12 @@
  * Settings come from .env / the environment (src/config.ts). A missing or malformed setting is
  * printed once and the process exits with status 1 (runCli); the token itself is never printed or
  * logged. SIGINT/SIGTERM stop taking new questions, let answers in flight finish (bounded), then
- * disconnect and exit 0; a second signal exits at once.
+ * disconnect and exit 0; a second signal aborts what is still in flight, tells those users the bot
+ * is restarting and to ask again, and exits 1.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { requireDiscordSettings } from "../src/config.js";
-import { createBot } from "../src/discord/index.js";
+import { createBot, GatewayClosedError } from "../src/discord/index.js";
 import { explainTokenRejection } from "../src/discord/token.js";
 import { isUserError } from "../src/errors.js";
 import { readFlags, runCli } from "./cli.js";
@@ -54,9 +56,17 @@ await runCli(
     });
 
     let stopping = false;
+    let cutShort = false;
     async function shutdown(signal: NodeJS.Signals): Promise<void> {
       if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now");
+        cutShort = true;
+        // Answers in flight and questions in the queue are aborted, and their users told to ask
+        // again, before exiting; bounded, since a supervisor that signals twice wants us gone.
+        logger.warn(
+          { signal },
+          "second signal: telling users with answers in flight to ask again, then exiting",
+        );
+        await Promise.race([bot.stop({ now: true }).catch(() => {}), sleep(5000)]);
         process.exit(1);
       }
       stopping = true;
@@ -68,14 +78,23 @@ await runCli(
         logger.error({ err }, "error while shutting down");
         process.exit(1);
       }
-      process.exit(0);
+      // Cut short by a second signal, answers were lost: not a clean exit.
+      process.exit(cutShort ? 1 : 0);
     }
     process.on("SIGINT", (s) => void shutdown(s));
     process.on("SIGTERM", (s) => void shutdown(s));
 
+    // Discord closed the gateway for good (bad token, intents): the bot logged why and the fix in
+    // one line, discord.js will not reconnect, and a supervisor must see a failure.
+    const exitAfterFatalClose = async (): Promise<never> => {
+      await app.close().catch(() => {});
+      process.exit(1);
+    };
+    void bot.fatal.then(exitAfterFatalClose);
     try {
       await bot.start(token);
     } catch (err) {
+      if (err instanceof GatewayClosedError) return exitAfterFatalClose();
       await app.close().catch(() => {});
       // A refused token is one readable line naming the fix; other errors keep their cause, which
       // discord.js words without the token ("An invalid token was provided.").

@@ -17,6 +17,32 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** A comma-separated list of Discord ids (snowflakes); blank: no list. */
+const snowflakeList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== ""),
+  )
+  .superRefine((ids, ctx) => {
+    const bad = ids.filter((id) => !/^\d{17,20}$/.test(id));
+    if (bad.length > 0)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `not Discord ids (17-20 digit numbers, comma-separated): ${bad.join(", ")}`,
+      });
+  });
+
+/** "true"/"false" as people write them in .env; z.coerce.boolean would read "false" as true. */
+const onOff = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+    errorMap: () => ({ message: "must be true or false" }),
+  })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
 /** Rerankers a user can choose with RERANKER; src/retrieve/rerankers/index.ts builds each. */
 export const RERANKER_NAMES = ["coverage", "none"] as const;
 export type RerankerName = (typeof RERANKER_NAMES)[number];
@@ -112,6 +138,11 @@ const schema = z.object({
   ANSWER_CONCURRENCY: intFrom(1, 16).default(2),
   MAX_QUESTION_LENGTH: intFrom(20, 4000).default(500),
   FEEDBACK_FILE: z.string().min(1).default("data/feedback.jsonl"),
+  ALLOWED_CHANNEL_IDS: snowflakeList,
+  ALLOWED_ROLE_IDS: snowflakeList,
+  BLOCKED_USER_IDS: snowflakeList,
+  // No default here: unset means "on unless ALLOWED_ROLE_IDS is set" (see loadConfig).
+  ALLOW_DMS: onOff.optional(),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -148,6 +179,16 @@ export interface Config {
     answerConcurrency: number;
     maxQuestionLength: number;
     feedbackFile: string;
+  };
+  /**
+   * Who may use the bot (src/discord/access.ts decides). Empty lists mean no restriction. Roles
+   * cannot be checked in a DM, so with a role list DMs are off unless ALLOW_DMS says otherwise.
+   */
+  access: {
+    allowedChannelIds: string[];
+    allowedRoleIds: string[];
+    blockedUserIds: string[];
+    allowDms: boolean;
   };
   /** What only the Discord adapter needs: where Discord is and who the bot is. */
   discord: {
@@ -303,6 +344,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       answerConcurrency: s.ANSWER_CONCURRENCY,
       maxQuestionLength: s.MAX_QUESTION_LENGTH,
       feedbackFile: path.resolve(cwd, s.FEEDBACK_FILE),
+    },
+    access: {
+      allowedChannelIds: s.ALLOWED_CHANNEL_IDS,
+      allowedRoleIds: s.ALLOWED_ROLE_IDS,
+      blockedUserIds: s.BLOCKED_USER_IDS,
+      allowDms: s.ALLOW_DMS ?? s.ALLOWED_ROLE_IDS.length === 0,
     },
     discord: {
       token: s.DISCORD_TOKEN,

@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
+import { redactSecrets } from "./log-redact.js";
 
 export type { Logger };
 
@@ -72,6 +73,8 @@ export function createLogger(
     {
       level,
       redact: { paths: ["token", "*.token", "config.discord.token", "discord.token"], censor: "[redacted]" },
+      // Tokens inside strings (URLs in error messages and stacks), which `redact` cannot see.
+      hooks: { streamWrite: redactSecrets },
       base: undefined,
     },
     destination,

@@ -5,10 +5,12 @@
  * the client goes away.
  */
 import {
+  type APIInteractionGuildMember,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Client,
   Events,
+  type GuildMember,
   type Interaction,
   type Message,
   MessageFlags,
@@ -17,29 +19,46 @@ import {
 import { createChatContext } from "../chat/context.js";
 import { presentError, ShuttingDownError } from "../chat/errors.js";
 import { detectLanguage, languageFromLocale } from "../text/language.js";
+import { decideAccess, describeAccess, type RefusalReason, type Requester } from "./access.js";
 import { handleButton } from "./buttons.js";
 import { createDiscordClient, noMentions } from "./client.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
+import { GatewayClosedError, isFatalCloseShardError, isFatalGatewayClose } from "./gateway-close.js";
 import { handleMention, isAddressedToBot, MessageReplyTarget } from "./mentions.js";
+import { MESSAGES } from "./messages.js";
 
 export interface Bot {
   readonly client: Client;
   readonly context: BotContext;
-  /** Logs in and resolves once the gateway says READY. */
+  /**
+   * Logs in and resolves once the gateway says READY; rejects with GatewayClosedError if Discord
+   * closes the gateway for good first (bad token, intents).
+   */
   start(token: string): Promise<void>;
   /**
-   * Stops taking new work, lets answers in flight finish (up to `timeoutMs`, then aborts them),
-   * and destroys the client. Safe to call twice.
+   * Resolves, once and only if, Discord closes the gateway for good (close codes 4004, 4010-4014),
+   * before or after READY. The bot has logged the reason and the fix; the process should exit
+   * with a failure, since discord.js will not reconnect.
    */
-  stop(options?: { timeoutMs?: number }): Promise<void>;
+  readonly fatal: Promise<GatewayClosedError>;
+  /**
+   * Stops taking new work, lets answers in flight finish (up to `timeoutMs`, then aborts them),
+   * and destroys the client. Safe to call twice. `now` (a second SIGTERM) ends the grace period
+   * at once, also for a stop already waiting: answers in flight and questions still in the queue
+   * are aborted, and their users are told the bot is restarting and to ask again.
+   */
+  stop(options?: { timeoutMs?: number; now?: boolean }): Promise<void>;
 }
 
 const sleep = (ms: number) =>
   new Promise<"timeout">((resolve) => {
     setTimeout(() => resolve("timeout"), ms).unref();
   });
+
+/** How long aborted work gets to tell its users (one short edit or reply each) before the client goes. */
+const TELL_USERS_MS = 3000;
 
 export function createBot(deps: BotDeps): Bot {
   const { config, logger } = deps;
@@ -48,7 +67,16 @@ export function createBot(deps: BotDeps): Bot {
   const abort = new AbortController();
   let closing = false;
   let stopping: Promise<void> | null = null;
+  let hurry: () => void = () => {};
+  const hurried = new Promise<"now">((resolve) => {
+    hurry = () => resolve("now");
+  });
   const inFlight = new Set<Promise<void>>();
+  /**
+   * For each command or mention still being handled, how to tell its user the bot is restarting:
+   * used at shutdown for work that did not wind down when aborted (a model that ignores the abort).
+   */
+  const unanswered = new Set<() => Promise<unknown>>();
 
   const ctx: BotContext = {
     ...createChatContext({ config, logger, answerer: deps.answerer, clock, options, signal: abort.signal }),
@@ -63,6 +91,10 @@ export function createBot(deps: BotDeps): Bot {
   };
 
   const client = createDiscordClient(config);
+  let endFatally: (err: GatewayClosedError) => void = () => {};
+  const fatal = new Promise<GatewayClosedError>((resolve) => {
+    endFatally = resolve;
+  });
 
   /** Runs an event's work so that stop() can wait for it and no rejection escapes. */
   const track = (work: Promise<void>, what: Record<string, unknown>) => {
@@ -82,6 +114,8 @@ export function createBot(deps: BotDeps): Bot {
       channelId: interaction.channelId,
       interactionId: interaction.id,
     };
+    const tellRestarting = () => replyWithError(interaction, MESSAGES[lang].shuttingDown);
+    unanswered.add(tellRestarting);
     try {
       if (closing) throw new ShuttingDownError();
       const name = interaction.commandName;
@@ -96,6 +130,8 @@ export function createBot(deps: BotDeps): Bot {
       await replyWithError(interaction, content).catch((e: unknown) =>
         logger.warn({ ...context, err: e }, "could not tell the user about an error"),
       );
+    } finally {
+      unanswered.delete(tellRestarting);
     }
   }
 
@@ -116,6 +152,15 @@ export function createBot(deps: BotDeps): Bot {
   async function onMessage(message: Message): Promise<void> {
     const selfId = client.user?.id;
     if (!selfId || !isAddressedToBot(message, selfId)) return;
+    // Refused mentions and DMs get no answer at all: a reply would make the bot talk where it was kept out.
+    const refused = refusalFor(messageRequester(message));
+    if (refused) {
+      logger.debug(
+        { reason: refused, userId: message.author.id, channelId: message.channelId },
+        "access refused",
+      );
+      return;
+    }
     const context = {
       command: "mention",
       userId: message.author.id,
@@ -124,6 +169,8 @@ export function createBot(deps: BotDeps): Bot {
       messageId: message.id,
     };
     const target = new MessageReplyTarget(message);
+    const tellRestarting = () => target.say(MESSAGES[detectLanguage(message.content)].shuttingDown);
+    unanswered.add(tellRestarting);
     try {
       if (closing) throw new ShuttingDownError();
       await handleMention(message, ctx, target);
@@ -132,10 +179,27 @@ export function createBot(deps: BotDeps): Bot {
       await target
         .say(content)
         .catch((e: unknown) => logger.warn({ ...context, err: e }, "could not tell the user about an error"));
+    } finally {
+      unanswered.delete(tellRestarting);
     }
   }
 
+  /** The access rules (src/discord/access.ts) applied to one request; null: allowed. */
+  const refusalFor = (who: Requester): RefusalReason | null => {
+    const decision = decideAccess(config.access, who);
+    return decision.allowed ? null : decision.reason;
+  };
+
   client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    if (interaction.isChatInputCommand() || interaction.isButton()) {
+      const refused = refusalFor(interactionRequester(interaction));
+      if (refused) {
+        const what = { reason: refused, userId: interaction.user.id, channelId: interaction.channelId };
+        logger.debug(what, "access refused");
+        track(refuseInteraction(interaction, refused), what);
+        return;
+      }
+    }
     if (interaction.isChatInputCommand()) {
       track(onCommand(interaction), { command: interaction.commandName, userId: interaction.user.id });
     } else if (interaction.isButton()) {
@@ -148,10 +212,20 @@ export function createBot(deps: BotDeps): Bot {
   // Without an error listener, an error event kills the process; with it, the bot stays up.
   client.on(Events.Error, (err) => logger.error({ err }, "discord client error"));
   client.on(Events.Warn, (msg) => logger.warn({ msg }, "discord client warning"));
-  client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, "gateway connection error"));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    logger.warn({ code: event.code, shardId }, "gateway disconnected"),
-  );
+  client.on(Events.ShardError, (err, shardId) => {
+    if (isFatalCloseShardError(err)) logger.debug({ err, shardId }, "gateway error before a fatal close");
+    else logger.error({ err, shardId }, "gateway connection error");
+  });
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    if (isFatalGatewayClose(event.code)) {
+      // One line that says what to change: nothing else helps, and discord.js will not retry.
+      const err = new GatewayClosedError(event.code);
+      logger.fatal({ code: event.code, shardId }, err.message);
+      endFatally(err);
+      return;
+    }
+    logger.warn({ code: event.code, shardId }, "gateway disconnected");
+  });
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, "gateway reconnecting"));
   client.rest.on(RESTEvents.RateLimited, (info) =>
     logger.debug(
@@ -163,20 +237,22 @@ export function createBot(deps: BotDeps): Bot {
   return {
     client,
     context: ctx,
+    fatal,
     async start(token) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(token);
-      await ready;
+      await Promise.race([client.login(token).then(() => ready), fatal.then((err) => Promise.reject(err))]);
       logger.info(
         {
           user: client.user?.tag,
           guilds: client.guilds.cache.size,
           concurrency: config.chat.answerConcurrency,
+          access: describeAccess(config.access),
         },
         "discord bot ready",
       );
     },
-    stop({ timeoutMs = options.shutdownTimeoutMs } = {}) {
+    stop({ timeoutMs = options.shutdownTimeoutMs, now = false } = {}) {
+      if (now) hurry();
       stopping ??= (async () => {
         closing = true;
         ctx.queue.close();
@@ -185,14 +261,28 @@ export function createBot(deps: BotDeps): Bot {
           "stopping: finishing answers in flight",
         );
         const settled = Promise.allSettled([...inFlight]).then(() => "done" as const);
-        if ((await Promise.race([settled, sleep(timeoutMs)])) === "timeout") {
+        const outcome = await Promise.race([settled, sleep(timeoutMs), hurried]);
+        if (outcome !== "done") {
           logger.warn(
-            { inFlight: inFlight.size },
-            "stopping: answers still running after the grace period; aborting",
+            { inFlight: inFlight.size, waiting: ctx.queue.waiting },
+            outcome === "now"
+              ? "stopping now: aborting answers in flight and telling their users to ask again"
+              : "stopping: answers still running after the grace period; aborting",
           );
           abort.abort();
-          // Give aborted work a moment to tell its users before the connection goes.
-          await Promise.race([Promise.allSettled([...inFlight]), sleep(2000)]);
+          // Questions still waiting for a slot would otherwise start (and be refused) only once a
+          // running answer gives up; they are told now.
+          ctx.queue.abandonWaiting();
+          // Aborted work tells its user (presentError: "restarting, please ask again") before the connection goes.
+          await Promise.race([Promise.allSettled([...inFlight]), sleep(TELL_USERS_MS)]);
+          if (unanswered.size > 0) {
+            logger.warn(
+              { stuck: unanswered.size },
+              "stopping: work ignored the abort; telling its users directly",
+            );
+            const telling = [...unanswered].map((tell) => tell());
+            await Promise.race([Promise.allSettled(telling), sleep(TELL_USERS_MS)]);
+          }
         }
         await client.destroy();
         logger.info("discord bot stopped");
@@ -209,4 +299,46 @@ async function replyWithError(interaction: ChatInputCommandInteraction | ButtonI
   } else {
     await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
   }
+}
+
+/** A refused slash command or button: one private line in the user's Discord language. */
+async function refuseInteraction(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  reason: RefusalReason,
+) {
+  const t = MESSAGES[languageFromLocale(interaction.locale)];
+  const content =
+    reason === "channel-not-allowed"
+      ? t.notAllowedHere
+      : reason === "dms-disabled"
+        ? t.dmsDisabled
+        : t.notAllowed;
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: noMentions() });
+}
+
+function memberRoleIds(member: GuildMember | APIInteractionGuildMember | null): string[] {
+  if (!member) return [];
+  // A member of an uncached guild arrives as raw API data, its roles as plain ids.
+  return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
+}
+
+function interactionRequester(interaction: ChatInputCommandInteraction | ButtonInteraction): Requester {
+  const channel = interaction.channel;
+  return {
+    userId: interaction.user.id,
+    dm: interaction.guildId === null,
+    channelId: interaction.channelId,
+    parentChannelId: channel?.isThread() ? channel.parentId : null,
+    roleIds: memberRoleIds(interaction.member),
+  };
+}
+
+function messageRequester(message: Message): Requester {
+  return {
+    userId: message.author.id,
+    dm: message.guildId === null,
+    channelId: message.channelId,
+    parentChannelId: message.channel.isThread() ? message.channel.parentId : null,
+    roleIds: memberRoleIds(message.member),
+  };
 }

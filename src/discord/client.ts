@@ -4,8 +4,15 @@
  * threads) and DirectMessages. MessageContent is NOT requested: messages that mention the bot
  * and DMs carry their content without it, and those are the only messages the bot reads.
  */
-import { Client, GatewayIntentBits, type MessageMentionOptions, Partials } from "discord.js";
+import {
+  Client,
+  DefaultRestOptions,
+  GatewayIntentBits,
+  type MessageMentionOptions,
+  Partials,
+} from "discord.js";
 import type { Config } from "../config.js";
+import { pacedRequests } from "./rest-pacing.js";
 
 export const INTENTS = [
   GatewayIntentBits.Guilds,
@@ -30,6 +37,7 @@ export function createDiscordClient(config: Pick<Config, "discord">): Client {
     allowedMentions: noMentions(),
     // Replying to a message deleted meanwhile sends a plain message instead of failing.
     failIfNotExists: false,
-    rest: { api: config.discord.apiUrl },
+    // Paced below Discord's global limit over any one second (src/discord/rest-pacing.ts).
+    rest: { api: config.discord.apiUrl, makeRequest: pacedRequests(DefaultRestOptions.makeRequest) },
   });
 }

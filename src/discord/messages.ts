@@ -9,6 +9,10 @@ export interface Messages extends ChatMessages {
   emptyQuestion: string;
   reindexRefused: string;
   helpTitle: string;
+  /** Access refusals (src/discord/access.ts), shown privately to the user of a slash command or button. */
+  notAllowedHere: string;
+  dmsDisabled: string;
+  notAllowed: string;
   helpBody(maxQuestionLength: number, cooldownSeconds: number): string;
 }
 
@@ -19,6 +23,9 @@ export const MESSAGES: Record<Language, Messages> = {
       "请在命令或提及后写上问题，例如：`/ask question: 开源大模型有哪些优势？` 或 `@机器人 开源和闭源哪个更安全？`",
     reindexRefused: "只有拥有“管理服务器”权限的成员才能重建索引。",
     helpTitle: "使用帮助",
+    notAllowedHere: "这里不能使用本机器人，请到允许的频道提问。",
+    dmsDisabled: "本机器人不在私信中回答，请在服务器里提问。",
+    notAllowed: "抱歉，你没有使用本机器人的权限。",
     helpBody: (max, cd) =>
       [
         "我根据一组关于开源与闭源大模型的中文文章回答问题，并用 [n] 标注出处。",
@@ -38,6 +45,9 @@ export const MESSAGES: Record<Language, Messages> = {
       "Please include a question, e.g. `/ask question: What are the advantages of open-source LLMs?` or `@bot Which is safer, open or closed models?`",
     reindexRefused: "Only members with the Manage Server permission can rebuild the index.",
     helpTitle: "Help",
+    notAllowedHere: "The bot can't be used here; please ask in a channel where it is allowed.",
+    dmsDisabled: "The bot doesn't answer in DMs; please ask in the server.",
+    notAllowed: "Sorry, you don't have permission to use this bot.",
     helpBody: (max, cd) =>
       [
         "I answer questions about open- vs closed-source LLMs from a set of Chinese articles, citing them as [n].",

@@ -157,6 +157,39 @@ describe("lifecycle", () => {
     expect(slow.original?.content).toBe(MESSAGES.zh.shuttingDown);
   });
 
+  it("stop({ now }) during the grace period: answers in flight and queued questions are told to ask again", async () => {
+    // An answer that ignores the abort: its user must be told all the same.
+    const answerer = new FakeAnswerer();
+    answerer.ask = (question, options) => {
+      answerer.calls.push({ question, history: options?.history ?? [], startedAt: Date.now() });
+      return new Promise(() => {});
+    };
+    h = await startHarness({ answerer, env: { ANSWER_CONCURRENCY: "1" } });
+    const running = h.fake.slashCommand({ name: "ask", options: { question: "这个问题要很久吗？" } });
+    await h.fake.waitFor(() => answerer.calls.length === 1);
+    const queued = h.fake.slashCommand({
+      name: "ask",
+      user: h.fake.user("queued"),
+      options: { question: "排队的问题呢？" },
+    });
+    const mention = h.fake.mention("Is this one queued too?", { user: h.fake.user("queued-mention") });
+    await h.fake.waitFor(() => queued.original?.content.startsWith("排队中"));
+    await h.fake.waitFor(() => h?.fake.repliesTo(mention.id)[0]?.content.startsWith("排队中"));
+    // The first signal waits (up to 60 s here); the second ends the wait.
+    const first = h.bot.stop({ timeoutMs: 60_000 });
+    await h.fake.waitFor(() => h?.logs.some((l) => l.msg === "stopping: finishing answers in flight"));
+    const started = Date.now();
+    await h.bot.stop({ now: true });
+    await first;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(running.original?.content).toBe(MESSAGES.zh.shuttingDown);
+    expect(queued.original?.content).toBe(MESSAGES.zh.shuttingDown);
+    expect(h.fake.repliesTo(mention.id)[0]?.content).toBe(MESSAGES.en.shuttingDown);
+    // Only the first question ever reached the answerer.
+    expect(answerer.calls).toHaveLength(1);
+    expect(h.bot.client.isReady()).toBe(false);
+  });
+
   it("enforces the per-user cooldown, telling the user how long to wait", async () => {
     const answerer = new FakeAnswerer();
     h = await startHarness({ answerer, env: { ASK_COOLDOWN_SECONDS: "60" } });

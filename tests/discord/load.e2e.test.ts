@@ -1,11 +1,12 @@
 /**
  * The bot under load and under Discord's limits: 20 questions at once with a bounded answer
- * queue, and long streamed answers while the fake rate-limits a share of the edits.
+ * queue, a burst of 150 questions against Discord's global request limit, and long streamed
+ * answers while the fake rate-limits a share of the edits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAnswerer } from "../fakes/answerer.js";
 import { type Harness, startHarness } from "../fakes/discord/harness.js";
-import type { FakeInteraction, FakeMessage } from "../fakes/discord/server.js";
+import type { FakeInteraction, FakeMessage, RecordedRequest } from "../fakes/discord/server.js";
 
 const squash = (s: string) => s.replace(/\s+/g, "");
 
@@ -67,6 +68,97 @@ describe("20 /ask at once", () => {
     expect(lastQueued?.content).toMatch(/^排队中：第 \d+ 位 \/ Queued: position \d+$/);
     expect(h.fake.violations).toEqual([]);
   });
+});
+
+/** The most requests that arrived within any one second (a sliding window over arrival times). */
+function maxPerSecond(requests: RecordedRequest[]): number {
+  const times = requests.map((r) => r.at).sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end += 1) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= 1000) start += 1;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+const isCallback = (r: RecordedRequest) => /^\/interactions\/\d+\/[^/]+\/callback$/.test(r.path);
+const isPositionEdit = (r: RecordedRequest) =>
+  r.method === "PATCH" && String((r.body as { content?: string } | null)?.content).startsWith("排队中");
+
+describe("a burst of 150 questions", () => {
+  const answerer = new FakeAnswerer({ streamSteps: 2, stepMs: 20, delayMs: 20 });
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ answerer, botOptions: { streamIntervalMs: 1000 } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("stays under Discord's 50 requests per second, coalesces place-in-line edits and answers every one", async () => {
+    const from = h.fake.requests.length;
+    const started = performance.now();
+    const slash = Array.from({ length: 100 }, (_, i) =>
+      h.fake.slashCommand({
+        name: "ask",
+        user: h.fake.user(`burst-${i}`),
+        options: { question: `第 ${i} 个问题：开源模型的优势是什么？` },
+      }),
+    );
+    const mentions = Array.from({ length: 50 }, (_, i) =>
+      h.fake.mention(`第 ${i} 个提及：闭源模型安全吗？`, { user: h.fake.user(`burst-m-${i}`) }),
+    );
+    const answerOf = (m: FakeMessage) =>
+      h.fake.repliesTo(m.id).find((r) => r.author.id === h.fake.ids.bot && r.components.length > 0);
+    await h.fake.waitFor(
+      () =>
+        slash.every((i) => i.original?.embeds.length && i.original.components.length) &&
+        mentions.every((m) => answerOf(m)),
+      120_000,
+      100,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const burst = h.fake.requests.slice(from);
+    const callbacks = burst.filter(isCallback);
+    const paced = burst.filter((r) => !isCallback(r));
+    const positionEdits = burst.filter(isPositionEdit);
+    const figures = {
+      questions: 150,
+      seconds: Number(seconds.toFixed(1)),
+      restCalls: burst.length,
+      interactionCallbacks: callbacks.length,
+      positionEdits: positionEdits.length,
+      maxPerSecondAll: maxPerSecond(burst),
+      maxPerSecondGlobalLimit: maxPerSecond(paced),
+      status429: burst.filter((r) => r.status === 429).length,
+    };
+    console.log(`150-question burst: ${JSON.stringify(figures)}`);
+
+    expect(answerer.calls).toHaveLength(150);
+    for (const i of slash) {
+      expect(i.ack?.type).toBe(5);
+      expect(i.ack?.latencyMs).toBeLessThan(3000);
+    }
+    // Interaction callbacks are exempt from the global limit (and must all go within 3 s);
+    // everything else counts, webhook edits included.
+    expect(callbacks).toHaveLength(100);
+    expect(figures.maxPerSecondGlobalLimit).toBeLessThan(50);
+    expect(figures.status429).toBe(0);
+    // Each waiting message hears its place at most once per 5 s, plus the first report.
+    const perMessage = new Map<string, number>();
+    for (const r of positionEdits) perMessage.set(r.path, (perMessage.get(r.path) ?? 0) + 1);
+    const ceiling = 1 + Math.ceil(seconds / 5);
+    expect(Math.max(...perMessage.values())).toBeLessThanOrEqual(ceiling);
+    // And never the same place twice in a row.
+    for (const path of perMessage.keys()) {
+      const texts = positionEdits
+        .filter((r) => r.path === path)
+        .map((r) => (r.body as { content: string }).content);
+      expect(texts.filter((t, i) => i > 0 && t === texts[i - 1])).toEqual([]);
+    }
+    expect(h.fake.violations).toEqual([]);
+  }, 150_000);
 });
 
 describe("long answers while Discord rate-limits edits", () => {

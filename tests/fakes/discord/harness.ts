@@ -61,7 +61,8 @@ export interface HarnessPipeline {
 export interface HarnessOptions {
   /** Overrides answerer/describeIndex/reindex with a pipeline built from the harness's config and logger. */
   pipeline?: (config: Config, logger: Logger) => Promise<HarnessPipeline>;
-  env?: Record<string, string>;
+  /** Settings on top of the harness's own; a function when they name the fake's ids. */
+  env?: Record<string, string> | ((fake: FakeDiscord) => Record<string, string>);
   answerer?: QuestionAnswerer;
   describeIndex?: () => Promise<IndexSummary>;
   reindex?: (onProgress: (line: string) => void) => Promise<string>;
@@ -82,7 +83,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       FEEDBACK_FILE: path.join(tmp, "feedback", "votes.jsonl"),
       INDEX_DIR: path.join(tmp, "index"),
       LOG_LEVEL: "debug",
-      ...opts.env,
+      ...(typeof opts.env === "function" ? opts.env(fake) : opts.env),
     },
   });
   const logs: LogLine[] = [];

@@ -11,15 +11,15 @@
  *
  * ## World
  *   fake.ids            application, bot, guild, textChannel, thread (a public thread under
- *                       textChannel), everyoneRole, botRole
+ *                       textChannel), otherChannel, everyoneRole, botRole, memberRole
  *   fake.user(name)     a stable FakeUser per name (numeric snowflake id)
  *   fake.dmChannelId(user)  the DM channel between the bot and that user
  *
  * ## Driving the client (each returns at once; the client reacts asynchronously)
  *   fake.slashCommand({ name, options?, user?, permissions?: "member" | "admin" | bigint,
- *                       dm?, channelId?, locale? })                → FakeInteraction
- *   fake.click({ customId, messageId, user?, permissions? })       → FakeInteraction (type 3)
- *   fake.postMessage({ content, user?, channelId?, dm?, replyTo?, mentionsBot? }) → FakeMessage
+ *                       dm?, channelId?, locale?, roles? })        → FakeInteraction
+ *   fake.click({ customId, messageId, user?, permissions?, roles? }) → FakeInteraction (type 3)
+ *   fake.postMessage({ content, user?, channelId?, dm?, replyTo?, mentionsBot?, roles? }) → FakeMessage
  *   fake.mention(question, opts?)      guild message "<@bot> question" that mentions the bot
  *   fake.dm(question, opts?)           a DM to the bot
  *   Without the MessageContent intent in IDENTIFY, guild messages that do not mention the bot
@@ -41,6 +41,10 @@
  * ## Faults
  *   fake.rateLimitEdits(share, retryAfterSeconds?)  answers that share of message edits (PATCH)
  *                       with 429 + Retry-After, deterministically (e.g. 0.3 → 3 of every 10)
+ *   FakeDiscord.start({ closeOnIdentify: 4014 })  closes the gateway on IDENTIFY with that code
+ *   fake.closeGateway(code)  closes every gateway connection with that code (after READY)
+ *   fake.expireInteraction(id)  forgets an interaction's token: later webhook calls get 404
+ *                       Unknown Webhook, as after Discord's 15 minutes
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -124,9 +128,20 @@ export interface FakeDiscordOptions {
   ackDeadlineMs?: number;
   /** Default Retry-After for injected 429s. */
   retryAfterSeconds?: number;
+  /** Answer every IDENTIFY by closing the gateway with this code (4004, 4010-4014: fatal ones). */
+  closeOnIdentify?: number;
 }
 
 const API_PREFIX = "/api/v10";
+/** Discord's reasons for its fatal gateway close codes. */
+const CLOSE_REASONS: Record<number, string> = {
+  4004: "Authentication failed.",
+  4010: "Invalid shard.",
+  4011: "Sharding required.",
+  4012: "Invalid API version.",
+  4013: "Invalid intent(s).",
+  4014: "Disallowed intent(s).",
+};
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const MESSAGE_CONTENT_INTENT = 1 << 15;
 const FLAG_EPHEMERAL = 64;
@@ -251,6 +266,10 @@ export class FakeDiscord {
     thread: string;
     everyoneRole: string;
     botRole: string;
+    /** A plain role members can be given (slashCommand/postMessage `roles`), for access rules. */
+    memberRole: string;
+    /** A second text channel, for access rules that allow one channel and not the other. */
+    otherChannel: string;
     owner: string;
   };
 
@@ -262,6 +281,7 @@ export class FakeDiscord {
   #retryAfterSeconds: number;
   #editShare = 0;
   #editCount = 0;
+  #closeOnIdentify: number | undefined;
   #intents = 0;
   readonly #sockets = new Set<WebSocket>();
   readonly #identified = new Set<WebSocket>();
@@ -278,6 +298,7 @@ export class FakeDiscord {
   private constructor(options: FakeDiscordOptions) {
     this.#ackDeadlineMs = options.ackDeadlineMs ?? 3000;
     this.#retryAfterSeconds = options.retryAfterSeconds ?? 0.25;
+    this.#closeOnIdentify = options.closeOnIdentify;
     const application = this.snowflake();
     this.ids = {
       application,
@@ -287,6 +308,8 @@ export class FakeDiscord {
       thread: this.snowflake(),
       everyoneRole: "",
       botRole: this.snowflake(),
+      memberRole: this.snowflake(),
+      otherChannel: this.snowflake(),
       owner: "",
     };
     this.ids.everyoneRole = this.ids.guild;
@@ -304,6 +327,7 @@ export class FakeDiscord {
     this.ids.owner = this.user("owner").id;
     this.#channels.set(this.ids.textChannel, []);
     this.#channels.set(this.ids.thread, []);
+    this.#channels.set(this.ids.otherChannel, []);
     this.#server = createServer((req, res) => {
       void this.#onHttp(req, res);
     });
@@ -437,6 +461,8 @@ export class FakeDiscord {
     dm?: boolean;
     channelId?: string;
     locale?: string;
+    /** The member's role ids (the fake's ids.memberRole, say); default none. */
+    roles?: string[];
   }): FakeInteraction {
     const user = opts.user ?? this.user("alice");
     const options = Object.entries(opts.options ?? {}).map(([name, value]) => ({
@@ -445,7 +471,15 @@ export class FakeDiscord {
       value,
     }));
     return this.#dispatchInteraction(
-      { kind: "command", name: opts.name, user, dm: opts.dm, channelId: opts.channelId, locale: opts.locale },
+      {
+        kind: "command",
+        name: opts.name,
+        user,
+        dm: opts.dm,
+        channelId: opts.channelId,
+        locale: opts.locale,
+        roles: opts.roles,
+      },
       opts.permissions,
       { id: this.snowflake(), name: opts.name, type: 1, options },
       2,
@@ -457,13 +491,22 @@ export class FakeDiscord {
     messageId: string;
     user?: FakeUser;
     permissions?: "member" | "admin" | bigint;
+    roles?: string[];
   }) {
     const message = this.#messages.get(opts.messageId);
     if (!message) throw new Error(`click: no message ${opts.messageId}`);
     const user = opts.user ?? this.user("alice");
     const dm = message.guild_id === undefined;
     return this.#dispatchInteraction(
-      { kind: "button", customId: opts.customId, user, dm, channelId: message.channel_id, message },
+      {
+        kind: "button",
+        customId: opts.customId,
+        user,
+        dm,
+        channelId: message.channel_id,
+        message,
+        roles: opts.roles,
+      },
       opts.permissions,
       { custom_id: opts.customId, component_type: 2 },
       3,
@@ -478,6 +521,8 @@ export class FakeDiscord {
     replyTo?: string;
     /** Put the bot in `mentions` (a mention, or a reply with ping on). Default: content mentions it. */
     mentionsBot?: boolean;
+    /** The author's role ids in the server; default none. */
+    roles?: string[];
   }): FakeMessage {
     const author = opts.user ?? this.user("alice");
     const channelId = opts.dm ? this.dmChannelId(author) : (opts.channelId ?? this.ids.textChannel);
@@ -512,19 +557,43 @@ export class FakeDiscord {
     // Real MESSAGE_CREATE events carry channel_type; discord.js needs it to build an uncached DM
     // channel (without it the channel has no type, is not text-based, and the message is dropped).
     const channelType = opts.dm ? 1 : channelId === this.ids.thread ? 11 : 0;
-    this.#dispatch("MESSAGE_CREATE", { ...this.#wire(message, true), channel_type: channelType });
+    // Guild messages carry the author's member (without its user), as on real Discord.
+    const member = opts.dm
+      ? {}
+      : {
+          member: {
+            roles: opts.roles ?? [],
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+            pending: false,
+          },
+        };
+    this.#dispatch("MESSAGE_CREATE", { ...this.#wire(message, true), channel_type: channelType, ...member });
     return message;
   }
 
   mention(
     question: string,
-    opts: { user?: FakeUser; channelId?: string; replyTo?: string } = {},
+    opts: { user?: FakeUser; channelId?: string; replyTo?: string; roles?: string[] } = {},
   ): FakeMessage {
     return this.postMessage({ ...opts, content: `<@${this.ids.bot}> ${question}` });
   }
 
   dm(question: string, opts: { user?: FakeUser; replyTo?: string } = {}): FakeMessage {
     return this.postMessage({ ...opts, content: question, dm: true });
+  }
+
+  /** Forgets an interaction's token, as Discord does after 15 minutes: webhook calls then get 404. */
+  expireInteraction(id: string): void {
+    const interaction = this.#interactions.get(id);
+    if (interaction) this.#byToken.delete(interaction.token);
+  }
+
+  /** Closes every gateway connection with `code`, as Discord does when it ends a session. */
+  closeGateway(code: number): void {
+    for (const ws of this.#sockets) ws.close(code, CLOSE_REASONS[code] ?? "Closed by the fake.");
   }
 
   async close(): Promise<void> {
@@ -576,6 +645,10 @@ export class FakeDiscord {
     }
     this.#intents = Number(d.intents ?? 0);
     this.identifies.push({ intents: this.#intents, shard: d.shard });
+    if (this.#closeOnIdentify !== undefined) {
+      ws.close(this.#closeOnIdentify, CLOSE_REASONS[this.#closeOnIdentify] ?? "Closed by the fake.");
+      return;
+    }
     this.#identified.add(ws);
     const now = new Date().toISOString();
     this.#send(ws, "READY", {
@@ -613,6 +686,7 @@ export class FakeDiscord {
       roles: [
         this.#role(this.ids.everyoneRole, "@everyone", MEMBER_PERMISSIONS, 0),
         this.#role(this.ids.botRole, "llm-answers", MEMBER_PERMISSIONS, 1, { bot_id: this.ids.bot }),
+        this.#role(this.ids.memberRole, "asker", 0n, 2),
       ],
       channels: [
         {
@@ -621,6 +695,19 @@ export class FakeDiscord {
           guild_id: this.ids.guild,
           name: "general",
           position: 0,
+          permission_overwrites: [],
+          topic: null,
+          nsfw: false,
+          parent_id: null,
+          last_message_id: null,
+          rate_limit_per_user: 0,
+        },
+        {
+          id: this.ids.otherChannel,
+          type: 0,
+          guild_id: this.ids.guild,
+          name: "off-topic",
+          position: 1,
           permission_overwrites: [],
           topic: null,
           nsfw: false,
@@ -708,6 +795,7 @@ export class FakeDiscord {
       dm: boolean | undefined;
       channelId: string | undefined;
       locale?: string | undefined;
+      roles?: string[] | undefined;
       message?: FakeMessage;
     },
     permissions: "member" | "admin" | bigint | undefined,
@@ -737,7 +825,7 @@ export class FakeDiscord {
             id: channelId,
             type: 0,
             guild_id: this.ids.guild,
-            name: "general",
+            name: channelId === this.ids.otherChannel ? "off-topic" : "general",
             permission_overwrites: [],
             position: 0,
           };
@@ -777,7 +865,7 @@ export class FakeDiscord {
             guild_locale: "zh-CN",
             member: {
               user: who.user,
-              roles: [],
+              roles: who.roles ?? [],
               permissions: perms.toString(),
               joined_at: new Date().toISOString(),
               deaf: false,
@@ -800,6 +888,8 @@ export class FakeDiscord {
   // ── REST ──────────────────────────────────────────────────────────────────────────────────
 
   async #onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Arrival, before the body is read: what a rate limiter on Discord's side would count.
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -822,7 +912,7 @@ export class FakeDiscord {
       path,
       query: Object.fromEntries(url.searchParams),
       body,
-      at: performance.now(),
+      at: arrivedAt,
       status: 0,
     };
     this.requests.push(record);
@@ -931,8 +1021,9 @@ export class FakeDiscord {
   }
 
   #getChannel([, channelId]: string[]): Reply {
-    if (channelId === this.ids.textChannel) {
-      return json(200, { id: channelId, type: 0, guild_id: this.ids.guild, name: "general", position: 0 });
+    if (channelId === this.ids.textChannel || channelId === this.ids.otherChannel) {
+      const name = channelId === this.ids.otherChannel ? "off-topic" : "general";
+      return json(200, { id: channelId, type: 0, guild_id: this.ids.guild, name, position: 0 });
     }
     if (channelId === this.ids.thread) {
       return json(200, {
@@ -1006,7 +1097,11 @@ export class FakeDiscord {
   }
 
   #isGuildChannel(channelId: string): boolean {
-    return channelId === this.ids.textChannel || channelId === this.ids.thread;
+    return (
+      channelId === this.ids.textChannel ||
+      channelId === this.ids.thread ||
+      channelId === this.ids.otherChannel
+    );
   }
 
   #applyEdit(message: FakeMessage, body: Record<string, unknown>): Reply | null {
