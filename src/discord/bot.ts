@@ -22,6 +22,7 @@ import { createDiscordClient, noMentions } from "./client.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
+import { writeHealthFileWhileReady } from "./health.js";
 import { handleMention, isAddressedToBot, MessageReplyTarget } from "./mentions.js";
 
 export interface Bot {
@@ -63,6 +64,7 @@ export function createBot(deps: BotDeps): Bot {
   };
 
   const client = createDiscordClient(config);
+  const health = writeHealthFileWhileReady(client, config.healthFile, logger);
 
   /** Runs an event's work so that stop() can wait for it and no rejection escapes. */
   const track = (work: Promise<void>, what: Record<string, unknown>) => {
@@ -180,6 +182,7 @@ export function createBot(deps: BotDeps): Bot {
       stopping ??= (async () => {
         closing = true;
         ctx.queue.close();
+        await health.stop();
         logger.info(
           { inFlight: inFlight.size, waiting: ctx.queue.waiting },
           "stopping: finishing answers in flight",
