@@ -107,6 +107,17 @@ console.log(JSON.stringify({
       expect(r.code).toBe(0);
     });
 
+    it("registers the commands from dist/ (the command compose.yaml documents)", async () => {
+      const register = spawn(process.execPath, ["dist/scripts/register-commands.js"], {
+        cwd: install.dir,
+        env: { ...env, DISCORD_CLIENT_ID: fake.ids.application, DISCORD_GUILD_ID: fake.ids.guild },
+      });
+      const r = await collectOutput(register);
+      expect(r.stdout).toContain(`in server ${fake.ids.guild}`);
+      expect(r.code).toBe(0);
+      expect(fake.registeredCommands.guild.get(fake.ids.guild)).toHaveLength(4);
+    });
+
     it("is unhealthy before the bot runs", async () => {
       const r = await healthcheck();
       expect(r.code).toBe(1);
@@ -143,7 +154,7 @@ console.log(JSON.stringify({
       child?.kill("SIGTERM");
       const code = await Promise.race([
         exited,
-        new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+        new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000)),
       ]);
       expect(code).toBe(0);
       expect(stderr).toContain("discord bot stopped");
