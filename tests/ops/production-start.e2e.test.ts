@@ -152,10 +152,14 @@ console.log(JSON.stringify({
 
     it("exits 0 on SIGTERM, removes its health file, and never logged the token", async () => {
       child?.kill("SIGTERM");
+      let deadline: NodeJS.Timeout | undefined;
       const code = await Promise.race([
         exited,
-        new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000)),
+        new Promise<"still running">((resolve) => {
+          deadline = setTimeout(() => resolve("still running"), 15_000);
+        }),
       ]);
+      clearTimeout(deadline);
       expect(code).toBe(0);
       expect(stderr).toContain("discord bot stopped");
       expect(existsSync(env.HEALTH_FILE as string)).toBe(false);
