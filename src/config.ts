@@ -134,6 +134,7 @@ const schema = z.object({
     .regex(/^\d{17,20}$/, "must be a server id (a 17-20 digit number)")
     .optional(),
   DISCORD_API_URL: z.string().url().default(DISCORD_DEFAULT_API),
+  HEALTH_FILE: z.string().min(1).default("data/health.json"),
   ASK_COOLDOWN_SECONDS: intFrom(0, 3600).default(10),
   ANSWER_CONCURRENCY: intFrom(1, 16).default(2),
   MAX_QUESTION_LENGTH: intFrom(20, 4000).default(500),
@@ -173,6 +174,8 @@ export interface Config {
   logLevel: RawSettings["LOG_LEVEL"];
   /** LOG_FORMAT; undefined: the entry script's default (json for the bot and register-commands). */
   logFormat: LogFormat | undefined;
+  /** Rewritten while the bot's gateway connection is ready; scripts/healthcheck.ts judges its age. */
+  healthFile: string;
   /** Limits of the question-and-answer flow, the same whichever front end (Discord or another) asks. */
   chat: {
     cooldownSeconds: number;
@@ -339,6 +342,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     },
     logLevel: s.LOG_LEVEL,
     logFormat: s.LOG_FORMAT,
+    healthFile: path.resolve(cwd, s.HEALTH_FILE),
     chat: {
       cooldownSeconds: s.ASK_COOLDOWN_SECONDS,
       answerConcurrency: s.ANSWER_CONCURRENCY,

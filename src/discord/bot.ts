@@ -26,6 +26,7 @@ import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
 import { GatewayClosedError, isFatalCloseShardError, isFatalGatewayClose } from "./gateway-close.js";
+import { writeHealthFileWhileReady } from "./health.js";
 import { handleMention, isAddressedToBot, MessageReplyTarget } from "./mentions.js";
 import { MESSAGES } from "./messages.js";
 
@@ -95,6 +96,7 @@ export function createBot(deps: BotDeps): Bot {
   const fatal = new Promise<GatewayClosedError>((resolve) => {
     endFatally = resolve;
   });
+  const health = writeHealthFileWhileReady(client, config.healthFile, logger);
 
   /** Runs an event's work so that stop() can wait for it and no rejection escapes. */
   const track = (work: Promise<void>, what: Record<string, unknown>) => {
@@ -256,6 +258,7 @@ export function createBot(deps: BotDeps): Bot {
       stopping ??= (async () => {
         closing = true;
         ctx.queue.close();
+        await health.stop();
         logger.info(
           { inFlight: inFlight.size, waiting: ctx.queue.waiting },
           "stopping: finishing answers in flight",

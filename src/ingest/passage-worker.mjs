@@ -1,12 +1,21 @@
 // Embeds (builtin embedder) and tokenises passages for src/ingest/passage-workers.ts, on a
-// worker thread. Plain JavaScript: a worker starts outside tsx's and vitest's loaders, so it
-// loads the TypeScript modules it needs through tsx's scoped import, and runs the very same
-// code the main thread would (same vectors, same terms).
+// worker thread. Plain JavaScript: a worker starts outside tsx's and vitest's loaders. In the
+// build (dist/) the compiled modules sit next to this file; in the source tree it loads the
+// TypeScript ones through tsx's scoped import. Either way it runs the very same code the main
+// thread would (same vectors, same terms).
+import { existsSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
-import { tsImport } from "tsx/esm/api";
 
-const { BuiltinEmbeddings } = await tsImport("../embed/builtin.ts", import.meta.url);
-const { sharedTokenizer } = await tsImport("../text/tokenizer.ts", import.meta.url);
+async function load(modulePath) {
+  const compiled = new URL(`${modulePath}.js`, import.meta.url);
+  if (existsSync(compiled)) return import(compiled.href);
+  // tsx is a dev dependency: imported only from the source tree, never by the production build.
+  const { tsImport } = await import("tsx/esm/api");
+  return tsImport(`${modulePath}.ts`, import.meta.url);
+}
+
+const { BuiltinEmbeddings } = await load("../embed/builtin");
+const { sharedTokenizer } = await load("../text/tokenizer");
 const tokenizer = sharedTokenizer();
 const embeddings = new BuiltinEmbeddings(tokenizer);
 parentPort.postMessage({ ready: true, embedderId: embeddings.id, dimension: embeddings.dimension });

@@ -81,7 +81,10 @@ export class PassageWorkers {
         }),
       );
       if (ready.some((r) => r.embedderId !== embedderId)) throw new Error("another embedder");
-      for (const w of workers) w.removeAllListeners();
+      // By name: a Worker's own newListener/removeListener hooks ref its port for "message"
+      // listeners, and removing those too leaves the pool waiting forever for its first reply.
+      for (const w of workers)
+        w.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
       return new PassageWorkers(workers, ready[0]?.dimension ?? 0);
     } catch {
       await Promise.all(workers.map((w) => w.terminate()));
