@@ -1,7 +1,7 @@
 /**
  * The bot on the REAL pipeline (createApp: builtin embeddings, extractive answers, no model) over
  * the repo's corpus, indexed into a temporary INDEX_DIR; Discord is the local fake. Also runs
- * scripts/bot.ts itself (`npm start`) against the fake, and stops it with SIGTERM.
+ * scripts/bot.ts itself (`npm run dev`; tests/ops/production-start.e2e.test.ts runs `npm start` from dist/) against the fake, and stops it with SIGTERM.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -103,7 +103,7 @@ describe("the bot on the real pipeline", () => {
   });
 });
 
-describe("npm start (scripts/bot.ts) against the fake Discord", () => {
+describe("npm run dev (scripts/bot.ts under tsx) against the fake Discord", () => {
   let fake: FakeDiscord;
   let child: ChildProcess | undefined;
   let workDir: string;
