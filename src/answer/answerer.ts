@@ -315,7 +315,7 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
       const evidence = assessEvidence(analysis, retrieval, index.lexical, tokenizer);
       const retrieved = performance.now();
 
-      let answer = refusalMessage(analysis.language);
+      let answer = refusalMessage(analysis.language, analysis);
       let cited: Chunk[] = [];
       let refused = true;
       let chatProvider = deps.providers.chat;
@@ -330,7 +330,7 @@ export function createAnswerer(deps: AnswererDeps): QuestionAnswerer {
       } else if (!isWeakEvidence(analysis, retrieval, evidence, deps.retrieval.refusalMinCoverage)) {
         const generated = await generate(analysis, retrieval, options);
         refused = generated.refused;
-        answer = refused ? refusalMessage(analysis.language) : generated.text;
+        answer = refused ? refusalMessage(analysis.language, analysis) : generated.text;
         cited = refused ? [] : generated.cited;
         notices.push(...generated.notices);
         chatProvider = generated.chat;

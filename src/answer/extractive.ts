@@ -5,7 +5,7 @@ import { expressesConcept, type MatchableText } from "../text/concepts.js";
 import { LEXICON, sideWordPattern } from "../text/lexicon.js";
 import { foldText } from "../text/normalize.js";
 import { splitSentences } from "../text/sentences.js";
-import { sideOf } from "../text/sides.js";
+import { negatedSides, sideOf } from "../text/sides.js";
 import { charBigrams, jaccard } from "../text/similarity.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk, Language } from "../types.js";
@@ -363,6 +363,90 @@ export function composeOverview(
   return { text: framed(lines.join("\n"), language), cited };
 }
 
+const VERDICT: Record<
+  Language,
+  { side: (subject: string, side: Side) => string; mixed: (subject: string) => string }
+> = {
+  zh: {
+    side: (subject, side) => `根据文章，${subject}是${LEXICON.sides[side].word}的`,
+    mixed: (subject) => `文章对${subject}的说法不能简单归为开源或闭源`,
+  },
+  en: {
+    side: (subject, side) => `According to the articles, ${subject} is ${side} source`,
+    mixed: (subject) => `The articles do not put ${subject} simply on one side`,
+  },
+};
+
+/**
+ * The side a sentence states in words ("是闭源的", "类型：开源"), not the one its model family
+ * implies: asked which side Mistral Large 2 is on, "Mistral" proves nothing.
+ */
+const statedSide = (text: string) => sideOf(text, { families: false });
+
+/**
+ * "X 是开源还是闭源？": the side the articles put X on, from the sentences that name X and a side
+ * (a table row's 类型 cell included), weighted by how well each answers the question. When the
+ * articles put it on both, or deny the side they also give it ("按开源定义并不算开源"), the
+ * answer says so and quotes both. Null when no sentence names X with a side: the usual answer.
+ */
+function classification(
+  analysis: QueryAnalysis,
+  subject: string,
+  pool: Candidate[],
+  tokenizer: Tokenizer,
+): {
+  line: (cite: (c: Candidate) => string) => string;
+  lead: Candidate;
+  support: Candidate[];
+  mixed: boolean;
+} | null {
+  const subjectTerms = new Set(tokenizer.terms(subject));
+  const named = analysis.concepts.filter((c) => subjectTerms.has(c.surface));
+  if (named.length === 0) return null;
+  const about = pool.filter((c) => {
+    const folded = foldText(c.text);
+    const view: MatchableText = { terms: new Set(tokenizer.terms(folded)), text: folded };
+    return named.every((concept) => expressesConcept(concept, view)) && statedSide(c.text) !== null;
+  });
+  if (about.length === 0) return null;
+  const votes: Record<Side, number> = { open: 0, closed: 0 };
+  const denied = new Set<Side>();
+  for (const c of about) {
+    const side = statedSide(c.text);
+    const weight = Math.max(c.score, 0.01);
+    if (side === "open" || side === "closed") votes[side] += weight;
+    for (const d of negatedSides(c.text)) denied.add(d);
+  }
+  const winner: Side = votes.open >= votes.closed ? "open" : "closed";
+  const loser: Side = winner === "open" ? "closed" : "open";
+  if (votes[winner] === 0) return null;
+  const mixed = denied.has(winner) || (votes[loser] > 0 && votes[loser] >= votes[winner] * 0.5);
+  const text = VERDICT[analysis.language];
+  if (mixed) {
+    // The sentence that denies or qualifies the side leads; the others follow.
+    const lead = about.find((c) => negatedSides(c.text).size > 0) ?? about[0];
+    if (!lead) return null;
+    return {
+      line: (cite) => `${text.mixed(subject)}${analysis.language === "zh" ? "：" : ":"}\n- ${cite(lead)}`,
+      lead,
+      support: about.filter((c) => c !== lead),
+      mixed: true,
+    };
+  }
+  const backing = about.filter((c) => statedSide(c.text) === winner);
+  const lead = backing[0];
+  if (!lead) return null;
+  return {
+    line: (cite) => {
+      const marker = cite(lead).slice(lead.text.length);
+      return `${text.side(subject, winner)}${marker}${analysis.language === "zh" ? "。" : "."}`;
+    },
+    lead,
+    support: backing.slice(1),
+    mixed: false,
+  };
+}
+
 /**
  * The offline answer: the passages' own most relevant sentences, each cited, short enough for a
  * Discord reader; for comparisons, grouped under each side, saying plainly when a side is missing.
@@ -384,6 +468,19 @@ export function composeExtractive(
       : -Infinity;
   const { cited, cite } = citations();
   const lines: string[] = [];
+  if (analysis.classifies) {
+    const verdict = classification(analysis, analysis.classifies, pool, tokenizer);
+    if (verdict) {
+      lines.push(verdict.line(cite));
+      // The sentence that decided it, quoted, and one more that backs it.
+      const quoted = verdict.mixed
+        ? pick(verdict.support, 2, MAX_CHARS, [verdict.lead], Number.MIN_VALUE)
+        : [verdict.lead, ...pick(verdict.support, 1, MAX_CHARS, [verdict.lead], Number.MIN_VALUE)];
+      if (labels.preface && quoted.length > 0) lines.push(labels.preface);
+      for (const c of quoted) lines.push(`- ${cite(c)}`);
+      return { text: framed(lines.join("\n"), analysis.language), cited };
+    }
+  }
   if (labels.preface) lines.push(labels.preface);
 
   if (analysis.comparison) {

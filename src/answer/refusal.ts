@@ -8,6 +8,7 @@ import { passageSide } from "../retrieve/passages.js";
 import type { LexicalSearch } from "../retrieve/ports.js";
 import type { QueryAnalysis, Side } from "../retrieve/query.js";
 import type { Retrieval } from "../retrieve/retrieve.js";
+import { LEXICON } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Language } from "../types.js";
 
@@ -70,13 +71,35 @@ export function isWeakEvidence(
   return evidence.bestPassageCoverage < minCoverage;
 }
 
-const REFUSAL: Record<Language, string> = {
-  zh: "这些文章没有涉及这个问题。可以问我开源与闭源大模型在成本、定制性、安全性、商业模式等方面的异同。",
-  en: "The articles do not cover this. Ask me how open- and closed-source LLMs compare on cost, customisation, security or business models.",
+const REFUSAL: Record<Language, (aspects: string[]) => string> = {
+  zh: (aspects) => `这些文章没有涉及这个问题。可以问我开源与闭源大模型在${aspects.join("、")}等方面的异同。`,
+  en: (aspects) =>
+    `The articles do not cover this. Ask me how open- and closed-source LLMs compare on ${aspects
+      .slice(0, -1)
+      .join(", ")} or ${aspects[aspects.length - 1]}.`,
 };
+/** Aspects a refusal offers instead. */
+const SUGGESTED = 4;
 
-export function refusalMessage(language: Language): string {
-  return REFUSAL[language];
+/**
+ * What the articles can answer instead, in the question's language: the aspects of the debate
+ * (src/text/lexicon/aspects.json), leaving out any the question asked about, so that a refused
+ * question about cost is never told to ask about cost.
+ */
+export function refusalMessage(language: Language, analysis?: QueryAnalysis): string {
+  const asked = (aspect: { zh: string; en: string }) => {
+    if (!analysis) return false;
+    const question = analysis.question.toLowerCase();
+    return (
+      question.includes(aspect.zh) ||
+      question.includes(aspect.en.toLowerCase()) ||
+      analysis.concepts.some((c) =>
+        c.alternatives.some((a) => a.includes(aspect.zh) || aspect.zh.includes(a)),
+      )
+    );
+  };
+  const offered = LEXICON.aspects.filter((a) => !asked(a)).slice(0, SUGGESTED);
+  return REFUSAL[language](offered.map((a) => (language === "zh" ? a.zh : a.en.toLowerCase())));
 }
 
 const MODEL_REFUSAL = /这些文章没有涉及这个问题|the articles do not cover this/i;

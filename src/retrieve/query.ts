@@ -40,6 +40,8 @@ export interface QueryAnalysis {
   asksQuantity: boolean;
   /** The question asks about code (a snippet, a config, a field): only then is code quoted. */
   asksCode: boolean;
+  /** "文心一言是开源还是闭源的？": what the question asks the side of, as written. */
+  classifies?: string;
 }
 
 const { zhSynonyms: ZH_SYNONYMS } = LEXICON;
@@ -62,6 +64,11 @@ const CLASSIFY = new RegExp(
   `是(${SIDE_WORDS})的?还是(${SIDE_WORDS})|\\bis\\b.+\\b(open|closed)[- ]source\\b.*\\bor\\b`,
   "i",
 );
+/** Where the subject of such a question sits: before 是…还是…, or between "is" and "open/closed". */
+const CLASSIFIED_ZH = new RegExp(
+  `^(?:请问|那么?|我想知道|想问一下)?[，,\\s]*(.+?)(?:到底|究竟)?是(?:${SIDE_WORDS})的?还是`,
+);
+const CLASSIFIED_EN = /\bis\s+(?:the\s+)?(.+?)\s+(?:an?\s+)?(?:open|closed)[- ]source\b/i;
 /** "What do both face?" asks what the sides share: one list, not two columns. */
 const JOINT = /(共同|共有|共通|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
 /**
@@ -124,6 +131,12 @@ function namesIn(question: string, language: Language): Set<string> {
  * `bridge`: the index's English ↔ Chinese words (src/text/bridge.ts), for the words the curated
  * glossary does not know; without it only the glossary translates.
  */
+function classifiedSubject(question: string): { classifies?: string } {
+  if (!CLASSIFY.test(question)) return {};
+  const subject = (CLASSIFIED_ZH.exec(question) ?? CLASSIFIED_EN.exec(question))?.[1]?.trim();
+  return subject ? { classifies: subject } : {};
+}
+
 export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?: Bridge): QueryAnalysis {
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
@@ -207,6 +220,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
     denseText,
     sides,
     comparison: explicit && !joint && !CLASSIFY.test(question),
+    ...classifiedSubject(question),
     listing: LISTING.test(question),
     asksQuantity: QUANTITY.test(question),
     asksCode,

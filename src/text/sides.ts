@@ -37,19 +37,48 @@ function patterns(lexicon: Lexicon): Record<Side, { words: RegExp; families: Reg
 
 const PATTERNS = patterns(LEXICON);
 
-/** How often each side is named in a text: side words count fully, model families too. */
-export function sideMentions(text: string): Record<Side, number> {
+/**
+ * What just before a side word denies it: "并不算开源", "不是闭源的", "not open source". A
+ * lone 非 counts only right before the word ("非开源"), since 非常 is "very".
+ */
+const NEGATION_ZH = /(不算|不是|并非|并不是|不属于|称不上|算不上|谈不上)[^，。；,;]{0,2}$|非$/;
+const NEGATION_EN =
+  /\b(not|isn't|aren't|wasn't|never|no longer|hardly)\s+(an?\s+|really\s+|truly\s+|fully\s+)?$/;
+
+function mentions(folded: string, re: RegExp): { all: number; negated: number } {
+  let all = 0;
+  let negated = 0;
+  for (const m of folded.matchAll(re)) {
+    all++;
+    const before = folded.slice(Math.max(0, (m.index ?? 0) - 24), m.index ?? 0);
+    if (NEGATION_ZH.test(before) || NEGATION_EN.test(before)) negated++;
+  }
+  return { all, negated };
+}
+
+/**
+ * How often each side is named in a text: side words count fully, model families too; a side
+ * word that is denied ("并不算开源") does not count for its side.
+ */
+export function sideMentions(text: string, options: { families?: boolean } = {}): Record<Side, number> {
   const folded = foldText(text);
-  const count = (re: RegExp) => (folded.match(re) ?? []).length;
-  return {
-    open: count(PATTERNS.open.words) + count(PATTERNS.open.families),
-    closed: count(PATTERNS.closed.words) + count(PATTERNS.closed.families),
+  const count = (side: Side) => {
+    const words = mentions(folded, PATTERNS[side].words);
+    const families = options.families === false ? 0 : (folded.match(PATTERNS[side].families) ?? []).length;
+    return words.all - words.negated + families;
   };
+  return { open: count("open"), closed: count("closed") };
+}
+
+/** The sides a text denies by name ("按开源定义并不算开源": open). */
+export function negatedSides(text: string): Set<Side> {
+  const folded = foldText(text);
+  return new Set(SIDES.filter((side) => mentions(folded, PATTERNS[side].words).negated > 0));
 }
 
 /** The side a text names: one side, "both", or null when it names neither. */
-export function sideOf(text: string): SideOf {
-  const m = sideMentions(text);
+export function sideOf(text: string, options: { families?: boolean } = {}): SideOf {
+  const m = sideMentions(text, options);
   if (m.open > 0 && m.closed > 0) return "both";
   return SIDES.find((s) => m[s] > 0) ?? null;
 }

@@ -58,4 +58,16 @@ describe("refusal policy", () => {
     expect(isModelRefusal("这些文章没有涉及这个问题。")).toBe(true);
     expect(isModelRefusal(`The articles do not cover this. ${"x".repeat(80)}`)).toBe(false);
   });
+
+  it("never suggests the topic it just refused", () => {
+    const cost = refusalMessage("zh", analyseQuestion("GPT-5 的成本是多少？", tokenizer));
+    expect(cost).toMatch(/没有涉及/);
+    expect(cost).not.toMatch(/成本/);
+    expect(cost).toMatch(/安全/);
+    const privacy = refusalMessage("en", analyseQuestion("How does Kimi handle data privacy?", tokenizer));
+    expect(privacy).not.toMatch(/privacy/i);
+    expect(privacy).toMatch(/cost/i);
+    // A refusal whose topic is none of the aspects offers the usual ones.
+    expect(refusalMessage("zh", analyseQuestion("今天北京的天气怎么样？", tokenizer))).toMatch(/成本/);
+  });
 });

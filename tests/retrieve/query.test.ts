@@ -11,6 +11,10 @@ describe("question analysis", () => {
   it("detects the question's language", () => {
     expect(detectLanguage("开源有什么优势？")).toBe("zh");
     expect(detectLanguage("Which is cheaper?")).toBe("en");
+    // English around a Chinese name is English; Chinese around English terms is Chinese.
+    expect(detectLanguage("Is 文心一言 open source or closed source?")).toBe("en");
+    expect(detectLanguage("Llama 3.1 405B 的 context window 有多长？")).toBe("zh");
+    expect(detectLanguage("GPT-4 和 LLaMA 哪个更好？")).toBe("zh");
   });
 
   it("reads what the sides share as one question about the shared thing, not about the word 共同", () => {

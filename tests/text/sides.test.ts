@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sideMentions, sideOf } from "../../src/text/sides.js";
+import { negatedSides, sideMentions, sideOf } from "../../src/text/sides.js";
 
 describe("sideOf", () => {
   it("reads the side words in Chinese and English", () => {
@@ -23,5 +23,15 @@ describe("sideOf", () => {
   it("does not take OpenAI for the open side, nor a word inside another word", () => {
     expect(sideMentions("OpenAI published a report").open).toBe(0);
     expect(sideOf("the enclosed sources")).toBeNull();
+  });
+
+  it("does not count a negated side word for that side, and reports it as negated", () => {
+    expect(sideOf("这个模型并不算开源。")).toBeNull();
+    expect(sideOf("闭源模型不是开源的，权重不公开。")).toBe("closed");
+    expect(sideOf("Its licence is not open source.")).toBeNull();
+    expect(negatedSides("按开源定义，它并不算开源").has("open")).toBe(true);
+    expect(negatedSides("开源模型可以商用").size).toBe(0);
+    // "非" inside another word is no negation: 非常 is "very".
+    expect(sideOf("开源社区非常活跃")).toBe("open");
   });
 });
