@@ -43,13 +43,13 @@ describe.each(["eval/questions.jsonl", "eval/heldout.jsonl"])("quality gate on %
 });
 
 /**
- * The project's own sets beyond the five articles (tests/fixtures/captures): questions over the
- * captured pages together with the articles, and every public question asked three more ways.
- * Held at the figures measured when they were added, so that they can only improve; the targets
- * of the answering issue (recall@5 0.95, citation support 0.95 on these sets) are not met yet —
- * see the README's Quality section for where each set stands.
+ * The project's own sets beyond the five articles (tests/fixtures/captures): every public question
+ * asked three more ways, held to the answering targets; and questions over the captured pages
+ * together with the articles, held at the figures last measured so that they can only improve
+ * (the targets, recall@5 0.95 and citation support 0.95, are not met on that set yet: see the
+ * README's Quality section for where it stands and why).
  */
-describe("regression floors on the capture questions and the paraphrases", () => {
+describe("the capture questions (floors) and the paraphrases (targets)", () => {
   let captures: TestApp;
   let root = "";
   beforeAll(async () => {
@@ -65,26 +65,26 @@ describe("regression floors on the capture questions and the paraphrases", () =>
     await rm(root, { recursive: true, force: true });
   });
 
-  it("capture questions: recall@5 ≥ 0.80, refusal accuracy ≥ 0.97, citation validity 1.0, support ≥ 0.74, answer hit ≥ 0.75", async () => {
+  it("capture questions: recall@5 ≥ 0.87, refusal accuracy ≥ 0.98, citation validity 1.0, support ≥ 0.82, answer hit ≥ 0.80", async () => {
     const questions = parseQuestions(
       await readFile(path.join(REPO, "tests/fixtures/captures/questions.jsonl"), "utf8"),
     );
     expect(questions.length).toBeGreaterThanOrEqual(40);
     const m = computeMetrics(await runQuestions(captures.app.answerer, questions));
-    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.8);
-    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.97);
+    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.87);
+    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.98);
     expect(m.citationValidity).toBe(1);
-    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.74);
-    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.75);
+    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.82);
+    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.8);
   });
 
-  it("paraphrases: recall@5 ≥ 0.91, refusal accuracy ≥ 0.94, citation validity 1.0, support ≥ 0.94, answer hit ≥ 0.94", async () => {
+  it("paraphrases: recall@5 ≥ 0.95, refusal accuracy ≥ 0.97, citation validity 1.0, support ≥ 0.95, answer hit ≥ 0.9", async () => {
     const records = await evaluate("tests/fixtures/captures/paraphrases.jsonl");
     const m = computeMetrics(records);
-    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.91);
-    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.94);
+    expect(m.recallAt5 ?? 0).toBeGreaterThanOrEqual(0.95);
+    expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.97);
     expect(m.citationValidity).toBe(1);
-    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.94);
-    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.94);
+    expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.95);
+    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.9);
   });
 });
