@@ -53,12 +53,13 @@ const SIDE_WORDS = sideWordPattern();
 /** Words that set two things against each other whatever else the question says. */
 const EXPLICIT_COMPARISON =
   /(区别|不同|差异|差别|对比|比较|相比|优劣|\bvs\.?\b|versus|differ|compare|comparison)/i;
+/** A comparative weighs what it names against the other side: "开源模型更便宜吗". */
+const COMPARATIVE = /(更好|更便宜|更贵|更安全|更适合|更强|better|worse|cheaper|safer)/i;
 /**
- * Words that compare only when a side or two names are named: "开源模型更便宜吗" weighs one side
- * against the other, "GPT-4 和 LLaMA 哪个好" two models, "用的是哪个接口地址" just asks which address.
+ * "Which"/"哪个" compares only two things the question names ("GPT-4 和 LLaMA 哪个好"); with one
+ * side or none it picks among many ("which licences…", "用的是哪个接口地址").
  */
-const SIDE_COMPARISON =
-  /(哪个|哪一个|哪种|哪类|哪一方|更好|更便宜|更贵|更安全|更适合|better|worse|cheaper|which)/i;
+const WHICH = /(哪个|哪一个|哪种|哪类|哪一方|\bwhich\b)/i;
 /** "文心一言是开源还是闭源的？" asks which side something is on, not how the sides differ. */
 const CLASSIFY = new RegExp(
   `是(${SIDE_WORDS})的?还是(${SIDE_WORDS})|\\bis\\b.+\\b(open|closed)[- ]source\\b.*\\bor\\b`,
@@ -205,7 +206,8 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
   const explicit =
     EXPLICIT_COMPARISON.test(question) ||
     sides.length === 2 ||
-    ((sides.length === 1 || names.size >= 2) && SIDE_COMPARISON.test(question));
+    ((sides.length === 1 || names.size >= 2) && COMPARATIVE.test(question)) ||
+    (names.size >= 2 && WHICH.test(question));
   // One side named ("闭源大模型有哪些优势？") asks about that side: one column, not two. Only an
   // explicit comparison word or both sides make it a comparison.
   const sideTerms = sides.map((s) => sideWord(s));

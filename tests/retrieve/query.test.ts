@@ -51,6 +51,8 @@ describe("question analysis", () => {
   it("takes 'which'/'哪个' as a comparison only when a side or two names are there to compare", () => {
     expect(analyse("示例代码里用的是哪个接口地址？").comparison).toBe(false);
     expect(analyse("Which port does the server listen on?").comparison).toBe(false);
+    expect(analyse("Which licences put conditions on open-weight models?").comparison).toBe(false);
+    expect(analyse("哪种开源模型最适合做客服？").comparison).toBe(false);
     expect(analyse("开源模型更便宜吗？").comparison).toBe(true);
     expect(analyse("GPT-4 和 LLaMA 哪个更好？").comparison).toBe(true);
   });
