@@ -372,32 +372,37 @@ function withCheckedDimension(index: RetrievalIndex): RetrievalIndex {
   const recorded = (index as { manifest?: { embedder?: { dimension?: unknown } } }).manifest?.embedder
     ?.dimension;
   const expected = typeof recorded === "number" && recorded > 0 ? recorded : undefined;
+  const checked = <T>(vectors: number[][], search: () => T): T => {
+    for (const vector of vectors) {
+      if (expected !== undefined && vector.length !== expected) {
+        throw new UserError(
+          "embedder-dimension",
+          `the embedder returned ${vector.length}-dimensional vectors but the index holds ${expected}: run "npm run ingest -- --full"`,
+        );
+      }
+    }
+    try {
+      return search();
+    } catch (err) {
+      // Dense indexes that do not expose their size fail here instead.
+      if (err instanceof Error && /length|dimension/i.test(err.message)) {
+        throw new UserError(
+          "embedder-dimension",
+          `the embedder's vectors do not fit the index: ${err.message}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      throw err;
+    }
+  };
+  const searchMany = dense.searchMany?.bind(dense);
   return {
     ...index,
     dense: {
-      search(vector, k) {
-        if (expected !== undefined && vector.length !== expected) {
-          throw new UserError(
-            "embedder-dimension",
-            `the embedder returned ${vector.length}-dimensional vectors but the index holds ${expected}: run "npm run ingest -- --full"`,
-          );
-        }
-        try {
-          return dense.search(vector, k);
-        } catch (err) {
-          // Dense indexes that do not expose their size fail here instead.
-          if (err instanceof Error && /length|dimension/i.test(err.message)) {
-            throw new UserError(
-              "embedder-dimension",
-              `the embedder's vectors do not fit the index: ${err.message}`,
-              {
-                cause: err,
-              },
-            );
-          }
-          throw err;
-        }
-      },
+      search: (vector, k) => checked([vector], () => dense.search(vector, k)),
+      ...(searchMany ? { searchMany: (vectors, k) => checked(vectors, () => searchMany(vectors, k)) } : {}),
     },
   };
 }

@@ -48,16 +48,16 @@ export async function gatherCandidates(
   const dense = index.dense;
   // Queries go through embedQuery: models such as bge and e5 embed a query differently from a passage.
   const vectors = dense ? await Promise.all(queries.map((q) => embeddings.embedQuery(q.dense))) : [];
+  // One pass for all sub-queries where the index can (the column scan reads memory once).
+  const denseHits = dense
+    ? (dense.searchMany?.(vectors, options.candidates) ??
+      vectors.map((v) => dense.search(v, options.candidates)))
+    : [];
   const lists: RankedList[] = [];
   queries.forEach((q, qi) => {
     lists.push({ weight: 1, ids: index.lexical.search(q.lexical, options.candidates).map((h) => h.id) });
-    const vector = vectors[qi];
-    if (dense && vector) {
-      lists.push({
-        weight: options.denseWeight,
-        ids: dense.search(vector, options.candidates).map((h) => h.id),
-      });
-    }
+    const hits = denseHits[qi];
+    if (hits) lists.push({ weight: options.denseWeight, ids: hits.map((h) => h.id) });
   });
   return lists;
 }

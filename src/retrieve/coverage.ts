@@ -35,19 +35,35 @@ export function matchableText(chunk: Chunk, tokenizer: Tokenizer): MatchableText
   return { terms: new Set(tokenizer.terms(text)), text: foldText(text) };
 }
 
-/** matchableText remembered by chunk id for the span of one retrieval: tokenising is its dearest step. */
+/** Passages whose matchable text is remembered between questions (a few MB of term sets). */
+const REMEMBERED = 8192;
+const remembered = new WeakMap<Tokenizer, Map<string, MatchableText>>();
+
+/**
+ * matchableText remembered across questions: tokenising is the dearest step of reranking, and the
+ * passages a bot's questions reach repeat. Keyed by everything it is made of (a chunk id names
+ * its source and text; the heading path and lead can change under the same id), least recently
+ * used first out.
+ */
 export function matchableTexts(tokenizer: Tokenizer): (chunk: Chunk) => MatchableText {
-  const cache = new Map<string, MatchableText>();
+  let cache = remembered.get(tokenizer);
+  if (!cache) {
+    cache = new Map();
+    remembered.set(tokenizer, cache);
+  }
+  const known = cache;
   return (chunk) => {
-    let value = cache.get(chunk.id);
+    const key = `${chunk.id}\u0000${chunk.headingPath.join("\u0001")}\u0000${chunk.lead ?? ""}`;
+    let value = known.get(key);
     if (value === undefined) {
       value = matchableText(chunk, tokenizer);
-      cache.set(chunk.id, value);
-    }
+      if (known.size >= REMEMBERED) known.delete(known.keys().next().value as string);
+    } else known.delete(key);
+    // Re-inserted: a Map iterates in insertion order, so the first key is the least recently used.
+    known.set(key, value);
     return value;
   };
 }
-
 /** IDF-weighted share of the question's concepts that the given passages express together. */
 export function coverage(
   analysis: QueryAnalysis,

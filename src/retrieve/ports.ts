@@ -25,6 +25,8 @@ export interface LexicalSearch {
 /** Nearest passages to a query vector; scores are cosine similarities. */
 export interface VectorSearch {
   search(vector: number[], k: number): SearchHit[];
+  /** search() for several vectors, in order; an index that can share work between them offers it. */
+  searchMany?(vectors: number[][], k: number): SearchHit[][];
 }
 
 /** Passage lookup by id. */

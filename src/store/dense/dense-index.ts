@@ -11,6 +11,8 @@ export interface DenseIndex {
   add(ids: readonly string[], vectors: readonly ArrayLike<number>[]): void;
   /** The k nearest passages, best first; scores are cosine similarities (1 = same direction). */
   search(vector: number[], k: number): SearchHit[];
+  /** search() for several vectors at once, where the index can share work between them; same hits. */
+  searchMany?(vectors: number[][], k: number): SearchHit[][];
   /** Write the index, with its own id mapping, into `dir` (created if missing). */
   save(dir: string): Promise<void>;
 }

@@ -59,6 +59,24 @@ describe("ColumnDenseIndex against brute force", () => {
     expect(found / (queries.length * 2 * 10)).toBe(1);
   });
 
+  it("searches several sparse queries in one pass with exactly the hits and scores of separate searches, across blocks", () => {
+    // More passages than one 4,096-passage block, queries setting different dimensions.
+    const many = Array.from({ length: 9000 }, () => sparse(rand, DIM, 24));
+    const index = new ColumnDenseIndex(DIM);
+    index.add(
+      many.map((_, i) => `m${i}`),
+      many,
+    );
+    const batch = Array.from({ length: 3 }, () => sparse(rand, DIM, 5));
+    const together = index.searchMany(batch, 50);
+    expect(together).toHaveLength(3);
+    batch.forEach((q, qi) => {
+      expect(together[qi]).toEqual(index.search(q, 50));
+      expect(together[qi]?.map((h) => Number(h.id.slice(1)))).toEqual(bruteForce(many, q, 50));
+    });
+    expect(index.searchMany([], 10)).toEqual([]);
+  });
+
   it("breaks equal scores by position, as the brute force does", () => {
     const index = new ColumnDenseIndex(4);
     index.add(
