@@ -76,7 +76,7 @@ await runCli(async ({ config }) => {
     const removed = f.removedBlocks ? `, ${f.removedBlocks} blocks of page furniture removed` : "";
     lines.push(
       `  ${source}`,
-      `    ${f.title}${f.url ? ` <${f.url}>` : ""}: ${f.chunkIds.length} passages${removed}`,
+      `    ${f.title}${f.url ? ` <${f.url}>` : ""}: ${f.passages} passages${removed}`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);

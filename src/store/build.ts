@@ -13,14 +13,19 @@ import { writePassages } from "./passages.js";
  * 3: typed-array files: passages/ (text read by offset), bm25/ (sorted terms, postings), the
  *    dense index's ids as a string table, and an exact column index for the builtin embedder.
  * 4: passages carry a lead (the sentence introducing a table or code block); bridge.json.
+ * 5: the manifest counts each file's passages instead of listing their ids.
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 export interface FileEntry {
   sha256: string;
   title: string;
   url?: string;
-  chunkIds: string[];
+  /**
+   * Passages made from the file. A count, not the list of their ids: at a million passages the
+   * list made the manifest tens of megabytes of JSON, parsed on every load for a number.
+   */
+  passages: number;
   /** Blocks of page furniture cleaning dropped from the file. */
   removedBlocks?: number;
 }

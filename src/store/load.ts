@@ -111,7 +111,7 @@ export async function loadIndex(
 
 export function summariseIndex(index: LoadedIndex): IndexSummary {
   const counts = new Map<string, number>();
-  for (const [source, f] of Object.entries(index.manifest.files)) counts.set(source, f.chunkIds.length);
+  for (const [source, f] of Object.entries(index.manifest.files)) counts.set(source, f.passages);
   return {
     builtAt: index.manifest.builtAt,
     embedder: index.manifest.embedder.id,

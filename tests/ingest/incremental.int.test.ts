@@ -133,7 +133,7 @@ describe("incremental re-ingest", () => {
     ]);
     expect(manifest.chunkCount).toBe(after.length);
     for (const [source, entry] of Object.entries(manifest.files)) {
-      expect(entry.chunkIds).toEqual(bySource(after, source).map((c) => c.id));
+      expect(entry.passages).toBe(bySource(after, source).length);
     }
     before = after;
   });
