@@ -106,6 +106,8 @@ const schema = z.object({
   ANSWER_CONCURRENCY: intFrom(1, 16).default(2),
   MAX_QUESTION_LENGTH: intFrom(20, 4000).default(500),
   FEEDBACK_FILE: z.string().min(1).default("data/feedback.jsonl"),
+  UPLOAD_DIR: z.string().min(1).default("uploads"),
+  UPLOAD_MAX_BYTES: intFrom(1, 25 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -140,6 +142,12 @@ export interface Config {
     answerConcurrency: number;
     maxQuestionLength: number;
     feedbackFile: string;
+  };
+  /** Articles added from Discord (/addarticle): where they are saved and how large one may be. */
+  uploads: {
+    /** Absolute; always inside corpusDir, so the ingest reads what is saved there. */
+    dir: string;
+    maxBytes: number;
   };
   /** What only the Discord adapter needs: where Discord is and who the bot is. */
   discord: {
@@ -233,10 +241,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       "OLLAMA_ANSWER_TIMEOUT_MS: must be at least OLLAMA_TIMEOUT_MS (the whole answer outlasts any one pause)",
     );
   }
+  const corpusDir = path.resolve(cwd, s.CORPUS_DIR);
+  const uploadDir = path.resolve(corpusDir, s.UPLOAD_DIR);
+  if (path.isAbsolute(s.UPLOAD_DIR) || !uploadDir.startsWith(corpusDir + path.sep)) {
+    problems.push(
+      `UPLOAD_DIR: "${s.UPLOAD_DIR}" must be a folder inside CORPUS_DIR, given relative to it (e.g. uploads)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
-    corpusDir: path.resolve(cwd, s.CORPUS_DIR),
+    corpusDir,
     indexDir: path.resolve(cwd, s.INDEX_DIR),
     embeddingProvider: s.EMBEDDING_PROVIDER,
     chatProvider: s.CHAT_PROVIDER,
@@ -266,6 +281,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       maxQuestionLength: s.MAX_QUESTION_LENGTH,
       feedbackFile: path.resolve(cwd, s.FEEDBACK_FILE),
     },
+    uploads: { dir: uploadDir, maxBytes: s.UPLOAD_MAX_BYTES },
     discord: {
       token: s.DISCORD_TOKEN,
       clientId: s.DISCORD_CLIENT_ID,
