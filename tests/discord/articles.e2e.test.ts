@@ -7,7 +7,9 @@ import { cp, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { type Harness, startHarness } from "../fakes/discord/harness.js";
+import { UserError } from "../../src/errors.js";
+import { FakeAnswerer } from "../fakes/answerer.js";
+import { type Harness, SAMPLE_INDEX, startHarness } from "../fakes/discord/harness.js";
 import type { FakeInteraction } from "../fakes/discord/server.js";
 import { CORPUS, tempDir } from "../helpers/ingest-helpers.js";
 
@@ -238,5 +240,70 @@ describe("/addarticle and /removearticle", () => {
     expect(add?.default_member_permissions).toBe("32");
     expect(add?.options?.[0]).toMatchObject({ name: "file", type: 11, required: true });
     expect(remove?.options?.[0]).toMatchObject({ name: "name", type: 3, autocomplete: true });
+  });
+});
+
+describe("/addarticle when the ingest fails", () => {
+  let h: Harness;
+  let cleanup: () => Promise<void> = async () => {};
+  let corpusDir = "";
+
+  beforeAll(async () => {
+    let root = "";
+    ({ dir: root, cleanup } = await tempDir("articles-e2e-fail"));
+    corpusDir = path.join(root, "corpus");
+    await cp(CORPUS, corpusDir, { recursive: true });
+    h = await startHarness({
+      env: { CORPUS_DIR: corpusDir, INDEX_DIR: path.join(root, "index") },
+      pipeline: async () => ({
+        answerer: new FakeAnswerer(),
+        describeIndex: async () => SAMPLE_INDEX,
+        reindex: async () => "",
+        articles: {
+          ingest: async (onProgress) => {
+            onProgress("reading the corpus");
+            throw new UserError("ingest-locked", "another ingest (pid 1) is running on this index");
+          },
+          fetch: globalThis.fetch,
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await cleanup();
+  });
+
+  it("takes the file out again and says why", async () => {
+    const i = h.fake.slashCommand({
+      name: "addarticle",
+      permissions: "admin",
+      locale: "en-US",
+      attachments: { file: { filename: "new.md", bytes: bytes(ARTICLE) } },
+    });
+    const content = await h.fake.waitFor(
+      () => (/^The import failed/.test(i.original?.content ?? "") ? i.original?.content : undefined),
+      20_000,
+    );
+    expect(content).toBe(
+      "The import failed; the change to `uploads/new.md` was undone and the index is unchanged.\nAnother ingest is running; please try again shortly.",
+    );
+    await expect(stat(path.join(corpusDir, "uploads", "new.md"))).rejects.toThrow();
+    expect(h.bot.context.reindexing.running).toBe(false);
+  });
+
+  it("refuses while another change or /reindex runs", async () => {
+    h.bot.context.reindexing.running = true;
+    try {
+      const i = h.fake.slashCommand({
+        name: "addarticle",
+        permissions: "admin",
+        attachments: { file: { filename: "new.md", bytes: bytes(ARTICLE) } },
+      });
+      await h.fake.waitFor(() => i.ack);
+      expect(i.ack?.data?.content).toBe("索引正在重建中，请等它完成后再添加或删除文章。");
+    } finally {
+      h.bot.context.reindexing.running = false;
+    }
   });
 });
