@@ -76,6 +76,9 @@ export class IngestWorkerRunner {
         if (settled) return;
         settled = true;
         this.running = null;
+        // The summary or the error is in, and the lock released: whatever the worker still
+        // holds open (an HTTP keep-alive socket to Ollama) must not keep a thread per ingest.
+        void worker.terminate();
         outcome();
       };
       worker.on("message", (m: IngestWorkerMessage) => {
