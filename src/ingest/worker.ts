@@ -55,10 +55,6 @@ export class IngestWorkerRunner {
 
   constructor(private readonly logger: Logger) {}
 
-  get busy(): boolean {
-    return this.running !== null;
-  }
-
   run(job: IngestJob, onProgress?: (progress: IngestProgress) => void): Promise<IngestSummary> {
     if (this.running) {
       return Promise.reject(
