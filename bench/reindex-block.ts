@@ -7,7 +7,7 @@
  * Figures: the reindex alone (the target), then with a question every 250 ms during it (the
  * questions' own retrieval blocks the loop too, so the same questions are also timed with no
  * reindex running), and the baseline: the same reindex on the bot's thread, as before the
- * worker. Prints a table on stdout; bench/RESULTS.md records it. Exit 1 when the target is missed.
+ * ingest process. Prints a table on stdout; bench/RESULTS.md records it. Exit 1 when the target is missed.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -132,14 +132,14 @@ try {
 
   const alone: Array<Awaited<ReturnType<typeof reindex>>> = [];
   for (let r = 1; r <= runs; r++) {
-    log(`reindex on the worker thread, run ${r}/${runs}`);
+    log(`reindex in the ingest process, run ${r}/${runs}`);
     alone.push(await reindex(true, false));
   }
   log("an idle bot for as long: the machine's own noise");
   const idleProbe = startBlockProbe();
   await new Promise((r) => setTimeout(r, (alone[0]?.seconds ?? 10) * 1000));
   const idleMs = idleProbe.stop();
-  log("reindex on the worker thread, with questions");
+  log("reindex in the ingest process, with questions");
   const asked = await reindex(true, true);
   log("the same questions, no reindex");
   const quiet = await (async () => {
@@ -168,7 +168,7 @@ try {
   const rows: Array<[string, string]> = [
     ["passages (articles)", `${alone[0]?.summary.chunks.total} (${corpus.articles})`],
     [
-      "full reindex on the worker thread",
+      "full reindex in the ingest process",
       `${round(alone[0]?.seconds ?? 0, 2)} s, ${alone[0]?.lines} progress lines`,
     ],
     [

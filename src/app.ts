@@ -48,8 +48,9 @@ export interface AppDeps {
   /** Injected into the Ollama client (tests point it at a local fake). */
   fetch?: FetchLike;
   /**
-   * Run ingests on a worker thread (default), so the caller's event loop stays free. An injected
-   * `fetch` cannot cross to another thread: with one, ingests run on this thread by default.
+   * Run ingests in a child process (default; src/ingest/worker.ts), so the caller's event loop
+   * stays free. An injected `fetch` cannot cross to another process: with one, ingests run in
+   * this process by default.
    */
   ingestInWorker?: boolean;
 }

@@ -1,18 +1,20 @@
 /**
- * Ingest on a worker thread. An ingest is seconds to minutes of CPU (embedding, tokenising, the
- * HNSW build, writing); on the bot's own thread it would stop the event loop for as long, and
- * with it gateway heartbeats and the 3-second interaction acknowledgements. The worker runs the
- * unchanged pipeline (src/ingest/worker-job.ts) and reports back by message; the main thread
- * only relays progress and log records. A worker that fails or dies leaves CURRENT naming the
- * previous build (publishing is the last, atomic step), so the bot keeps answering from it.
+ * Ingest in a child process. An ingest is seconds to minutes of CPU (embedding, tokenising, the
+ * HNSW build, writing); in the bot's process it would hold the event loop for as long, and with
+ * it gateway heartbeats and the 3-second interaction acknowledgements. The child
+ * (src/ingest/ingest-worker.mjs) runs the unchanged pipeline (src/ingest/worker-job.ts) at a
+ * lower CPU priority and reports back by IPC message; the bot only relays progress and log
+ * records. A child that fails or dies leaves CURRENT naming the previous build (publishing is the
+ * last, atomic step), so the bot keeps answering from it.
  */
-import { Worker } from "node:worker_threads";
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { UserError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { IngestProgress, IngestSummary } from "./summary.js";
 import type { IngestJob, IngestWorkerMessage } from "./worker-job.js";
 
-/** The ingest worker failed for a reason that is not the user's to fix (a bug, a crash). */
+/** The ingest child failed for a reason that is not the user's to fix (a bug, a crash). */
 export class IngestWorkerError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -29,7 +31,7 @@ const LEVELS: Record<number, "trace" | "debug" | "info" | "warn" | "error" | "fa
   60: "fatal",
 };
 
-/** A record the worker logged, logged again here so it reaches the app's own log destination. */
+/** A record the child logged, logged again here so it reaches the app's own log destination. */
 function relog(logger: Logger, line: string): void {
   let record: Record<string, unknown>;
   try {
@@ -43,15 +45,11 @@ function relog(logger: Logger, line: string): void {
   logger[method]({ ...rest, thread: "ingest" }, typeof msg === "string" ? msg : "");
 }
 
-const WORKER_URL = new URL("./ingest-worker.mjs", import.meta.url);
+const CHILD = fileURLToPath(new URL("./ingest-worker.mjs", import.meta.url));
 
-/**
- * Starts ingest workers, one at a time. The ingest lock (src/store/lock.ts) tells processes
- * apart by pid, and every thread of this process has the same one, so a second worker here
- * would take the first one's lock for a stale one: this runner refuses it instead.
- */
+/** Starts ingest children, one at a time: a second ingest of the same index could only wait for the lock. */
 export class IngestWorkerRunner {
-  private running: { worker: Worker; since: string } | null = null;
+  private running: { child: ChildProcess; since: string } | null = null;
 
   constructor(private readonly logger: Logger) {}
 
@@ -60,25 +58,32 @@ export class IngestWorkerRunner {
       return Promise.reject(
         new UserError(
           "ingest-locked",
-          `another ingest (this process, started ${this.running.since}) is running on this index; wait for it to finish`,
+          `another ingest (started ${this.running.since} by this process) is running on this index; wait for it to finish`,
         ),
       );
     }
-    const worker = new Worker(WORKER_URL, { workerData: job });
-    this.running = { worker, since: new Date().toISOString() };
+    // Plain node, whatever runs the bot (tsx, vitest, a compiled build): the child finds its
+    // modules itself. stdout stays the caller's (`--json` output); a crash's stack goes to stderr.
+    const child = fork(CHILD, [], {
+      execArgv: [],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    this.running = { child, since: new Date().toISOString() };
     return new Promise<IngestSummary>((resolve, reject) => {
       let settled = false;
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
         this.running = null;
-        // The summary or the error is in, and the lock released: whatever the worker still
-        // holds open (an HTTP keep-alive socket to Ollama) must not keep a thread per ingest.
-        void worker.terminate();
+        // The summary or the error is the last message, and the lock is released by then:
+        // whatever the child still holds open (a keep-alive socket to Ollama) must not keep it.
+        if (child.exitCode === null && child.signalCode === null) child.kill();
         outcome();
       };
-      worker.on("message", (m: IngestWorkerMessage) => {
-        if (m.type === "progress") onProgress?.({ done: m.done, total: m.total });
+      child.on("message", (m: IngestWorkerMessage) => {
+        if (m.type === "ready") child.send(job);
+        else if (m.type === "progress") onProgress?.({ done: m.done, total: m.total });
         else if (m.type === "log") relog(this.logger, m.line);
         else if (m.type === "done") finish(() => resolve(m.summary));
         else if (m.type === "error") {
@@ -89,16 +94,16 @@ export class IngestWorkerRunner {
           finish(() => reject(err));
         }
       });
-      worker.once("error", (err) =>
+      child.once("error", (err) =>
         finish(() =>
-          reject(new IngestWorkerError(`the ingest worker crashed: ${err.message}`, { cause: err })),
+          reject(new IngestWorkerError(`the ingest process failed: ${err.message}`, { cause: err })),
         ),
       );
-      worker.once("exit", (code) =>
+      child.once("exit", (code, signal) =>
         finish(() =>
           reject(
             new IngestWorkerError(
-              `the ingest worker stopped (exit code ${code}) before publishing; the previous index is still in use`,
+              `the ingest process stopped (${signal ?? `exit code ${code}`}) before publishing; the previous index is still in use`,
             ),
           ),
         ),
@@ -108,6 +113,10 @@ export class IngestWorkerRunner {
 
   /** Stops a running ingest; its build is never published, the previous one stays current. */
   async close(): Promise<void> {
-    await this.running?.worker.terminate();
+    const child = this.running?.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill();
+    await exited;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * /addarticle and /removearticle end to end: the real discord.js client against the local fake
  * Discord (which also serves the attachment's bytes on 127.0.0.1), the real app over a copy of
- * the repo's corpus, ingests on the worker thread.
+ * the repo's corpus, ingests in the child process.
  */
 import { cp, readFile, stat } from "node:fs/promises";
 import path from "node:path";

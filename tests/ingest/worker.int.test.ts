@@ -1,5 +1,5 @@
 /**
- * Ingest on the worker thread (src/ingest/worker.ts) through the app, as /reindex, the bot's
+ * Ingest in the child process (src/ingest/worker.ts) through the app, as /reindex, the bot's
  * first-run build and the CLI use it: a new build is published and switched to, progress lines
  * arrive, questions are answered from the current build meanwhile, errors come back typed with
  * their message, and an ingest stopped half-way leaves the previous build in use.
@@ -28,7 +28,7 @@ const configIn = (root: string) =>
     env: { CORPUS_DIR: path.join(root, "corpus"), INDEX_DIR: path.join(root, "index"), LOG_LEVEL: "debug" },
   });
 
-describe("ingest on a worker thread", () => {
+describe("ingest in a child process", () => {
   it("builds the first index, then reindexes: a new build, progress lines, questions answered meanwhile", {
     timeout: 60_000,
   }, async () => {
@@ -73,7 +73,7 @@ describe("ingest on a worker thread", () => {
     }
   });
 
-  it("relays the worker's log records and reports the CLI's progress as numbers", async () => {
+  it("relays the child's log records and reports the CLI's progress as numbers", async () => {
     await writeFile(path.join(dir, "corpus", "empty.md"), "");
     const log = recordingLogger();
     const app = await createApp(configIn(dir), { logger: log.logger });

@@ -1,7 +1,7 @@
 /**
  * /addarticle and /removearticle: the operator adds or removes an article without shell access.
  * Both need Manage Server (checked here too: server admins can change who sees a command), share
- * /reindex's one-at-a-time flag, and run the incremental ingest on the worker thread, so the bot
+ * /reindex's one-at-a-time flag, and run the incremental ingest in the ingest child process, so the bot
  * keeps answering from the current build meanwhile. Every change is logged with who made it.
  */
 import { rm } from "node:fs/promises";
@@ -36,7 +36,7 @@ import { ARTICLE_MESSAGES, type ArticleMessages } from "./article-messages.js";
 
 /** What the article commands need from the app; without it they say they are not enabled. */
 export interface ArticleDeps {
-  /** The incremental ingest (on the worker thread), reporting lines of progress. */
+  /** The incremental ingest (in the ingest child process), reporting lines of progress. */
   ingest(onProgress: (line: string) => void): Promise<IngestSummary>;
   /** Downloads attachments (only from Discord's origins; see downloadAttachment). */
   fetch: FetchLike;
