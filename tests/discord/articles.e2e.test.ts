@@ -11,7 +11,7 @@ import { UserError } from "../../src/errors.js";
 import { FakeAnswerer } from "../fakes/answerer.js";
 import { type Harness, SAMPLE_INDEX, startHarness } from "../fakes/discord/harness.js";
 import type { FakeInteraction } from "../fakes/discord/server.js";
-import { CORPUS, tempDir } from "../helpers/ingest-helpers.js";
+import { CORPUS, REPO, tempDir } from "../helpers/ingest-helpers.js";
 
 const ARTICLE = [
   "# 小模型的开源之路",
@@ -101,6 +101,36 @@ describe("/addarticle and /removearticle", () => {
     const ask = h.fake.slashCommand({ name: "ask", options: { question: "开源小模型为什么部署成本低？" } });
     const answer = await h.fake.waitFor(() => ask.original?.embeds[0]?.description, 20_000);
     expect(answer).toContain("单张显卡");
+  });
+
+  it("reports the page furniture cleaning removed from a captured web page, and removes it again", async () => {
+    const page = await readFile(
+      path.join(REPO, "tests", "fixtures", "captures", "pages", "cn-news-pricewar.html"),
+    );
+    const added = h.fake.slashCommand({
+      name: "addarticle",
+      permissions: "admin",
+      locale: "en-US",
+      attachments: { file: { filename: "price war.HTML", bytes: page, contentType: "text/html" } },
+    });
+    const content = await finalReply(added, /^(✅|`)/);
+    const kept =
+      /✅ Added \*\*.+\*\* \(`uploads\/price-war\.html`\): (\d+) passages and (\d+) headings kept, (\d+) blocks of page furniture/.exec(
+        content,
+      );
+    expect(kept, content).not.toBeNull();
+    expect(Number(kept?.[1])).toBeGreaterThan(0);
+    expect(Number(kept?.[3])).toBeGreaterThan(0);
+
+    const removed = h.fake.slashCommand({
+      name: "removearticle",
+      permissions: "admin",
+      locale: "en-US",
+      options: { name: "uploads/price-war.html" },
+    });
+    expect(await finalReply(removed, /^(✅|`)/)).toMatch(
+      /^✅ Deleted `uploads\/price-war\.html` and updated the index\./,
+    );
   });
 
   it("refuses a member without Manage Server, before downloading anything", async () => {
@@ -221,7 +251,7 @@ describe("/addarticle and /removearticle", () => {
     await expect(stat(path.join(corpusDir, "uploads", "小模型-开源.md"))).rejects.toThrow();
     const sources = await h.bot.context.describeIndex();
     expect(sources.sources.some((s) => s.source.startsWith("uploads/"))).toBe(false);
-    expect(h.logs.find((l) => l.msg === "article removed from Discord")).toMatchObject({
+    expect(h.logs.findLast((l) => l.msg === "article removed from Discord")).toMatchObject({
       command: "removearticle",
       userId: i.userId,
       userTag: "alice",
