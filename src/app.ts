@@ -101,7 +101,15 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const workers = new IngestWorkerRunner(logger);
   const runIngest: App["ingest"] = (options = {}) =>
     inWorker
-      ? workers.run({ config, full: options.full ?? false, logLevel: logger.level }, options.onProgress)
+      ? workers.run(
+          // The ingest has no use for the bot token: it does not travel to the ingest process.
+          {
+            config: { ...config, discord: { ...config.discord, token: undefined } },
+            full: options.full ?? false,
+            logLevel: logger.level,
+          },
+          options.onProgress,
+        )
       : ingest({
           corpusDir: config.corpusDir,
           indexDir: config.indexDir,
