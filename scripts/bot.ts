@@ -53,6 +53,7 @@ await runCli(
       answerer: app.answerer,
       describeIndex: () => app.describeIndex(),
       reindex: (onProgress) => app.reindex(onProgress),
+      articles: { ingest: (onProgress) => app.reindexSummary(onProgress), fetch: globalThis.fetch },
     });
 
     let stopping = false;

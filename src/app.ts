@@ -12,6 +12,7 @@ import { createEmbeddings } from "./embed/index.js";
 import type { IndexEmbeddings } from "./embed/types.js";
 import { type IngestOptions, ingest } from "./ingest/pipeline.js";
 import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
+import { IngestWorkerRunner } from "./ingest/worker.js";
 import type { Logger } from "./logger.js";
 import { checkConfiguredModels, type FetchLike, OllamaClient } from "./ollama/client.js";
 import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
@@ -33,6 +34,8 @@ export interface App {
   ingest(options?: Pick<IngestOptions, "full" | "allowEmpty" | "onProgress">): Promise<IngestSummary>;
   /** Incremental ingest of the corpus; resolves to a one-line summary. */
   reindex(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<string>;
+  /** reindex, resolving to the whole summary (what /addarticle reports). */
+  reindexSummary(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<IngestSummary>;
   /** The configured Ollama models that are missing or unreachable, one line each (none: []). */
   checkModels(): Promise<string[]>;
   /** Build the index if there is none yet; returns the summary when it built one. */
@@ -44,6 +47,12 @@ export interface AppDeps {
   logger: Logger;
   /** Injected into the Ollama client (tests point it at a local fake). */
   fetch?: FetchLike;
+  /**
+   * Run ingests in a child process (default; src/ingest/worker.ts), so the caller's event loop
+   * stays free. An injected `fetch` cannot cross to another process: with one, ingests run in
+   * this process by default.
+   */
+  ingestInWorker?: boolean;
 }
 
 export { formatIngestSummary };
@@ -88,16 +97,40 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     providers: providerNames(config),
   });
 
+  const inWorker = deps.ingestInWorker ?? !deps.fetch;
+  const workers = new IngestWorkerRunner(logger);
   const runIngest: App["ingest"] = (options = {}) =>
-    ingest({
-      corpusDir: config.corpusDir,
-      indexDir: config.indexDir,
-      chunking: config.chunking,
-      embeddings,
-      tokenizer,
-      logger,
-      ...options,
+    inWorker
+      ? workers.run(
+          // The ingest has no use for the bot token: it does not travel to the ingest process.
+          {
+            config: { ...config, discord: { ...config.discord, token: undefined } },
+            full: options.full ?? false,
+            logLevel: logger.level,
+          },
+          options.onProgress,
+        )
+      : ingest({
+          corpusDir: config.corpusDir,
+          indexDir: config.indexDir,
+          chunking: config.chunking,
+          embeddings,
+          tokenizer,
+          logger,
+          ...options,
+        });
+
+  const reindexSummary: App["reindexSummary"] = async (onProgress, options) => {
+    onProgress?.("reading the corpus");
+    const summary = await runIngest({
+      full: options?.full ?? false,
+      ...(onProgress ? { onProgress: throttleProgress((p) => onProgress(progressLine(p))) } : {}),
     });
+    // Load the new build now rather than on the next question: the switch happens here, and
+    // questions asked meanwhile were answered from the previous build.
+    await index.current().catch(() => {});
+    return summary;
+  };
 
   return {
     config,
@@ -111,13 +144,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     },
     ingest: runIngest,
     async reindex(onProgress, options) {
-      onProgress?.("reading the corpus");
-      const summary = await runIngest({
-        full: options?.full ?? false,
-        ...(onProgress ? { onProgress: throttleProgress((p) => onProgress(progressLine(p))) } : {}),
-      });
-      return formatIngestSummary(summary);
+      return formatIngestSummary(await reindexSummary(onProgress, options));
     },
+    reindexSummary,
     async checkModels() {
       const models = [
         ...(config.embeddingProvider === "ollama" ? [config.ollama.embedModel] : []),
@@ -134,6 +163,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       onBuild?.();
       return runIngest();
     },
-    async close() {},
+    async close() {
+      await workers.close();
+    },
   };
 }

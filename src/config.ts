@@ -148,6 +148,8 @@ const schema = z.object({
   BLOCKED_USER_IDS: snowflakeList,
   // No default here: unset means "on unless ALLOWED_ROLE_IDS is set" (see loadConfig).
   ALLOW_DMS: onOff.optional(),
+  UPLOAD_DIR: z.string().min(1).default("uploads"),
+  UPLOAD_MAX_BYTES: intFrom(1, 25 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type RawSettings = z.infer<typeof schema>;
@@ -196,6 +198,12 @@ export interface Config {
     allowedRoleIds: string[];
     blockedUserIds: string[];
     allowDms: boolean;
+  };
+  /** Articles added from Discord (/addarticle): where they are saved and how large one may be. */
+  uploads: {
+    /** Absolute; always inside corpusDir, so the ingest reads what is saved there. */
+    dir: string;
+    maxBytes: number;
   };
   /** What only the Discord adapter needs: where Discord is and who the bot is. */
   discord: {
@@ -317,11 +325,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ),
     );
   }
+  const corpusDir = path.resolve(cwd, v.CORPUS_DIR ?? ".");
+  const uploadDir = path.resolve(corpusDir, v.UPLOAD_DIR ?? "uploads");
+  if (
+    v.UPLOAD_DIR !== undefined &&
+    (path.isAbsolute(v.UPLOAD_DIR) || !uploadDir.startsWith(corpusDir + path.sep))
+  ) {
+    problems.push(
+      `UPLOAD_DIR: "${v.UPLOAD_DIR}" must be a folder inside CORPUS_DIR, given relative to it (e.g. uploads)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const s = v as RawSettings;
 
   return {
-    corpusDir: path.resolve(cwd, s.CORPUS_DIR),
+    corpusDir,
     indexDir: path.resolve(cwd, s.INDEX_DIR),
     embeddingProvider: s.EMBEDDING_PROVIDER,
     chatProvider: s.CHAT_PROVIDER,
@@ -359,6 +377,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       blockedUserIds: s.BLOCKED_USER_IDS,
       allowDms: s.ALLOW_DMS ?? s.ALLOWED_ROLE_IDS.length === 0,
     },
+    uploads: { dir: uploadDir, maxBytes: s.UPLOAD_MAX_BYTES },
     discord: {
       token: s.DISCORD_TOKEN,
       clientId: s.DISCORD_CLIENT_ID,

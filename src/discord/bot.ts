@@ -22,6 +22,7 @@ import { detectLanguage, languageFromLocale } from "../text/language.js";
 import { decideAccess, describeAccess, type RefusalReason, type Requester } from "./access.js";
 import { handleButton } from "./buttons.js";
 import { createDiscordClient, noMentions } from "./client.js";
+import { completeArticleName } from "./commands/articles.js";
 import { COMMAND_HANDLERS } from "./commands/handlers.js";
 import { isCommandName } from "./commands/registry.js";
 import { type BotContext, type BotDeps, DEFAULT_BOT_OPTIONS } from "./context.js";
@@ -89,6 +90,7 @@ export function createBot(deps: BotDeps): Bot {
     isClosing: () => closing,
     reindexing: { running: false },
     modelProblems: deps.modelProblems ?? [],
+    ...(deps.articles ? { articles: deps.articles } : {}),
   };
 
   const client = createDiscordClient(config);
@@ -206,6 +208,8 @@ export function createBot(deps: BotDeps): Bot {
       track(onCommand(interaction), { command: interaction.commandName, userId: interaction.user.id });
     } else if (interaction.isButton()) {
       track(onButton(interaction), { command: "button", userId: interaction.user.id });
+    } else if (interaction.isAutocomplete()) {
+      track(completeArticleName(interaction, ctx), { command: "autocomplete", userId: interaction.user.id });
     }
   });
   client.on(Events.MessageCreate, (message: Message) => {

@@ -4,6 +4,7 @@ import { DEFAULT_CHAT_OPTIONS } from "../chat/context.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { IndexSummary, QuestionAnswerer } from "../types.js";
+import type { ArticleDeps } from "./commands/articles.js";
 
 export interface BotDeps {
   config: Config;
@@ -17,6 +18,8 @@ export interface BotDeps {
   options?: Partial<BotOptions>;
   /** Problems with the configured Ollama models found at start-up; /help shows them. */
   modelProblems?: string[];
+  /** For /addarticle and /removearticle; without it they reply that they are not enabled. */
+  articles?: ArticleDeps;
 }
 
 export interface BotOptions extends ChatOptions {
@@ -44,4 +47,5 @@ export interface BotContext extends ChatContext {
   /** Only one /reindex at a time. */
   reindexing: { running: boolean };
   modelProblems: string[];
+  articles?: ArticleDeps;
 }

@@ -94,19 +94,25 @@ export async function loadIndex(
   ]);
   const bm25 = new Bm25Index(bm25Data);
   let chunks: Chunk[] | null = null;
-  return {
+  const loaded = {
     buildId,
     manifest,
     store,
-    get chunks() {
-      chunks ??= Array.from({ length: store.count }, (_, i) => store.at(i));
-      return chunks;
-    },
     lexical: lexicalById(bm25, store),
     dense,
     passages: passagesById(store),
     bridge,
-  };
+  } as Omit<LoadedIndex, "chunks">;
+  // Not enumerable: a copy made by spreading ({ ...index, dense }, as the answerer does for each
+  // question) would otherwise decode every passage of a new build, blocking the event loop on
+  // the first question after each switch (~100 ms at 10k passages, far more at a million).
+  return Object.defineProperty(loaded, "chunks", {
+    get() {
+      chunks ??= Array.from({ length: store.count }, (_, i) => store.at(i));
+      return chunks;
+    },
+    enumerable: false,
+  }) as LoadedIndex;
 }
 
 export function summariseIndex(index: LoadedIndex): IndexSummary {

@@ -87,7 +87,10 @@ describe("registering commands", () => {
 
   it("registers globally without DISCORD_GUILD_ID", async () => {
     const result = await registerCommands(loadConfig({ env: env() }), silentLogger);
-    expect(result).toMatchObject({ scope: "global", names: ["ask", "sources", "help", "reindex"] });
+    expect(result).toMatchObject({
+      scope: "global",
+      names: ["ask", "sources", "help", "reindex", "addarticle", "removearticle"],
+    });
     const put = fake.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/applications/${fake.ids.application}/commands`);
   });
@@ -101,9 +104,18 @@ describe("registering commands", () => {
     // The test before registered globally too: each command would show twice, and it says so.
     expect(r.stderr).toMatch(/^warning: .* are also registered globally/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Registered /ask, /sources, /help, /reindex in server ${fake.ids.guild}`);
+    expect(r.stdout).toContain(
+      `Registered /ask, /sources, /help, /reindex, /addarticle, /removearticle in server ${fake.ids.guild}`,
+    );
     const commands = fake.registeredCommands.guild.get(fake.ids.guild) as Array<Record<string, unknown>>;
-    expect(commands.map((c) => c.name)).toEqual(["ask", "sources", "help", "reindex"]);
+    expect(commands.map((c) => c.name)).toEqual([
+      "ask",
+      "sources",
+      "help",
+      "reindex",
+      "addarticle",
+      "removearticle",
+    ]);
     expect(commands[0]).toMatchObject({
       name_localizations: { "zh-CN": "提问" },
       options: [expect.objectContaining({ name: "question", max_length: 300, required: true })],

@@ -13,6 +13,7 @@ import type { BotContext } from "../context.js";
 import { LIMITS } from "../limits.js";
 import { MESSAGES } from "../messages.js";
 import { discordRenderer, type OutgoingMessage, renderHelp, renderSources } from "../render.js";
+import { addArticle, removeArticle } from "./articles.js";
 import type { CommandName } from "./registry.js";
 
 export type CommandHandler = (interaction: ChatInputCommandInteraction, ctx: BotContext) => Promise<void>;
@@ -147,4 +148,11 @@ const reindex: CommandHandler = async (interaction, ctx) => {
 };
 
 /** Typed against COMMAND_NAMES: a definition without a handler does not compile. */
-export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = { ask, sources, help, reindex };
+export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = {
+  ask,
+  sources,
+  help,
+  reindex,
+  addarticle: addArticle,
+  removearticle: removeArticle,
+};

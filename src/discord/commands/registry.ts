@@ -12,7 +12,7 @@ import {
 } from "discord.js";
 import type { Config } from "../../config.js";
 
-export const COMMAND_NAMES = ["ask", "sources", "help", "reindex"] as const;
+export const COMMAND_NAMES = ["ask", "sources", "help", "reindex", "addarticle", "removearticle"] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export function isCommandName(name: string): name is CommandName {
@@ -71,5 +71,43 @@ export function commandDefinitions(
     .setContexts(InteractionContextType.Guild)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
 
-  return [ask, sources, help, reindex].map((b) => b.toJSON());
+  // Manage Server only, like /reindex: they change what the bot answers from.
+  const addarticle = new SlashCommandBuilder()
+    .setName("addarticle")
+    .setNameLocalizations({ "zh-CN": "添加文章" })
+    .setDescription("Add an article (.md, .txt or .html) to the corpus and index it (Manage Server only)")
+    .setDescriptionLocalizations({
+      "zh-CN": "向文章库添加一篇文章（.md、.txt 或 .html）并导入（仅限“管理服务器”权限）",
+    })
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .addAttachmentOption((o) =>
+      o
+        .setName("file")
+        .setNameLocalizations({ "zh-CN": "文件" })
+        .setDescription("The article as captured: .md, .txt or .html")
+        .setDescriptionLocalizations({ "zh-CN": "原样保存的文章：.md、.txt 或 .html" })
+        .setRequired(true),
+    );
+
+  const removearticle = new SlashCommandBuilder()
+    .setName("removearticle")
+    .setNameLocalizations({ "zh-CN": "删除文章" })
+    .setDescription("Remove an article from the corpus and the index (Manage Server only)")
+    .setDescriptionLocalizations({ "zh-CN": "从文章库和索引中删除一篇文章（仅限“管理服务器”权限）" })
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+    .setContexts(InteractionContextType.Guild)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    .addStringOption((o) =>
+      o
+        .setName("name")
+        .setNameLocalizations({ "zh-CN": "文件名" })
+        .setDescription("The article's file in the corpus")
+        .setDescriptionLocalizations({ "zh-CN": "文章在文章库中的文件名" })
+        .setRequired(true)
+        .setAutocomplete(true),
+    );
+
+  return [ask, sources, help, reindex, addarticle, removearticle].map((b) => b.toJSON());
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Config, loadConfig } from "../../../src/config.js";
+import type { ArticleDeps } from "../../../src/discord/commands/articles.js";
 import type { BotOptions } from "../../../src/discord/context.js";
 import { type Bot, createBot } from "../../../src/discord/index.js";
 import { createLogger, type Logger } from "../../../src/logger.js";
@@ -55,6 +56,8 @@ export interface HarnessPipeline {
   answerer: QuestionAnswerer;
   describeIndex(): Promise<IndexSummary>;
   reindex(onProgress: (line: string) => void): Promise<string>;
+  /** For /addarticle and /removearticle. */
+  articles?: ArticleDeps;
   close?(): Promise<void>;
 }
 
@@ -129,6 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         return "5 篇文章，1 篇更新，共 120 段";
       }),
     options: { streamIntervalMs: 300, ...opts.botOptions },
+    ...(pipeline?.articles ? { articles: pipeline.articles } : {}),
   });
   await harness.bot.start(fake.token);
   await fake.waitForReady();

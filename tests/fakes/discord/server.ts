@@ -19,6 +19,10 @@
  *   fake.slashCommand({ name, options?, user?, permissions?: "member" | "admin" | bigint,
  *                       dm?, channelId?, locale?, roles? })        → FakeInteraction
  *   fake.click({ customId, messageId, user?, permissions?, roles? }) → FakeInteraction (type 3)
+ *   fake.slashCommand({ …, attachments: { file: { filename, bytes, url? } } })  an attachment
+ *                       option (type 11, in data.resolved); the fake serves its bytes at its url
+ *   fake.autocomplete({ name, option, value, user?, permissions? }) → FakeInteraction (type 4);
+ *                       the bot's choices are in ack.data.choices (callback type 8)
  *   fake.postMessage({ content, user?, channelId?, dm?, replyTo?, mentionsBot?, roles? }) → FakeMessage
  *   fake.mention(question, opts?)      guild message "<@bot> question" that mentions the bot
  *   fake.dm(question, opts?)           a DM to the bot
@@ -105,7 +109,7 @@ export interface Violation {
 export interface FakeInteraction {
   id: string;
   token: string;
-  kind: "command" | "button";
+  kind: "command" | "button" | "autocomplete";
   name?: string;
   customId?: string;
   userId: string;
@@ -292,6 +296,8 @@ export class FakeDiscord {
   readonly #messages = new Map<string, FakeMessage>();
   readonly #interactions = new Map<string, FakeInteraction>();
   readonly #byToken = new Map<string, FakeInteraction>();
+  /** Attachment bytes served at /attachments/<id>/<filename>, as Discord's CDN would. */
+  readonly #files = new Map<string, { bytes: Uint8Array; contentType: string }>();
   readonly #botUser: FakeUser;
   #readyCount = 0;
 
@@ -463,13 +469,36 @@ export class FakeDiscord {
     locale?: string;
     /** The member's role ids (the fake's ids.memberRole, say); default none. */
     roles?: string[];
+    /** Attachment options by name; `url` overrides where the attachment claims to be. */
+    attachments?: Record<string, { filename: string; bytes: Uint8Array; contentType?: string; url?: string }>;
   }): FakeInteraction {
     const user = opts.user ?? this.user("alice");
-    const options = Object.entries(opts.options ?? {}).map(([name, value]) => ({
-      name,
-      type: typeof value === "string" ? 3 : typeof value === "boolean" ? 5 : Number.isInteger(value) ? 4 : 10,
-      value,
-    }));
+    const options: Array<Record<string, unknown>> = Object.entries(opts.options ?? {}).map(
+      ([name, value]) => ({
+        name,
+        type:
+          typeof value === "string" ? 3 : typeof value === "boolean" ? 5 : Number.isInteger(value) ? 4 : 10,
+        value,
+      }),
+    );
+    const attachments: Record<string, unknown> = {};
+    for (const [name, file] of Object.entries(opts.attachments ?? {})) {
+      const id = this.snowflake();
+      const contentType = file.contentType ?? "text/plain; charset=utf-8";
+      this.#files.set(id, { bytes: file.bytes, contentType });
+      const url =
+        file.url ?? `http://127.0.0.1:${this.#port}/attachments/${id}/${encodeURIComponent(file.filename)}`;
+      attachments[id] = {
+        id,
+        filename: file.filename,
+        size: file.bytes.length,
+        url,
+        proxy_url: url,
+        content_type: contentType,
+      };
+      options.push({ name, type: 11, value: id });
+    }
+    const resolved = Object.keys(attachments).length > 0 ? { resolved: { attachments } } : {};
     return this.#dispatchInteraction(
       {
         kind: "command",
@@ -481,8 +510,31 @@ export class FakeDiscord {
         roles: opts.roles,
       },
       opts.permissions,
-      { id: this.snowflake(), name: opts.name, type: 1, options },
+      { id: this.snowflake(), name: opts.name, type: 1, options, ...resolved },
       2,
+    );
+  }
+
+  /** A user typing in a command's option that has autocomplete (interaction type 4). */
+  autocomplete(opts: {
+    name: string;
+    option: string;
+    value: string;
+    user?: FakeUser;
+    permissions?: "member" | "admin" | bigint;
+    locale?: string;
+  }): FakeInteraction {
+    const user = opts.user ?? this.user("alice");
+    return this.#dispatchInteraction(
+      { kind: "autocomplete", name: opts.name, user, dm: false, channelId: undefined, locale: opts.locale },
+      opts.permissions,
+      {
+        id: this.snowflake(),
+        name: opts.name,
+        type: 1,
+        options: [{ name: opts.option, type: 3, value: opts.value, focused: true }],
+      },
+      4,
     );
   }
 
@@ -788,7 +840,7 @@ export class FakeDiscord {
 
   #dispatchInteraction(
     who: {
-      kind: "command" | "button";
+      kind: "command" | "button" | "autocomplete";
       name?: string;
       customId?: string;
       user: FakeUser;
@@ -916,6 +968,14 @@ export class FakeDiscord {
       status: 0,
     };
     this.requests.push(record);
+    const file = /^\/attachments\/(\d+)\//.exec(url.pathname);
+    if (file && req.method === "GET") {
+      const served = this.#files.get(file[1] ?? "");
+      record.status = served ? 200 : 404;
+      res.writeHead(record.status, served ? { "Content-Type": served.contentType } : {});
+      res.end(served ? Buffer.from(served.bytes) : undefined);
+      return;
+    }
     let reply: Reply;
     try {
       reply = url.pathname.startsWith(API_PREFIX)
