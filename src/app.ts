@@ -106,6 +106,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           {
             config: { ...config, discord: { ...config.discord, token: undefined } },
             full: options.full ?? false,
+            ...(options.allowEmpty ? { allowEmpty: true } : {}),
             logLevel: logger.level,
           },
           options.onProgress,

@@ -6,6 +6,7 @@
  */
 import {
   type APIInteractionGuildMember,
+  type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Client,
@@ -209,6 +210,14 @@ export function createBot(deps: BotDeps): Bot {
     } else if (interaction.isButton()) {
       track(onButton(interaction), { command: "button", userId: interaction.user.id });
     } else if (interaction.isAutocomplete()) {
+      // Someone the access rules refuse is offered no article names.
+      if (refusalFor(interactionRequester(interaction))) {
+        track(
+          interaction.respond([]).then(() => {}),
+          { command: "autocomplete", userId: interaction.user.id },
+        );
+        return;
+      }
       track(completeArticleName(interaction, ctx), { command: "autocomplete", userId: interaction.user.id });
     }
   });
@@ -329,7 +338,9 @@ function memberRoleIds(member: GuildMember | APIInteractionGuildMember | null): 
   return Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
 }
 
-function interactionRequester(interaction: ChatInputCommandInteraction | ButtonInteraction): Requester {
+function interactionRequester(
+  interaction: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction,
+): Requester {
   const channel = interaction.channel;
   return {
     userId: interaction.user.id,

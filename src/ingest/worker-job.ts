@@ -17,6 +17,8 @@ import type { IngestSummary } from "./summary.js";
 export interface IngestJob {
   config: Config;
   full: boolean;
+  /** Publish even an empty corpus (ingest --allow-empty). */
+  allowEmpty?: boolean;
   /** The bot's log level: records below it are not worth sending across. */
   logLevel: string;
 }
@@ -47,6 +49,7 @@ export async function runIngestJob(job: IngestJob, post: (m: IngestWorkerMessage
       tokenizer,
       logger,
       full: job.full,
+      ...(job.allowEmpty ? { allowEmpty: true } : {}),
       onProgress: ({ done, total }) => post({ type: "progress", done, total }),
     });
     post({ type: "done", summary });

@@ -39,7 +39,12 @@ describe("/addarticle and /removearticle", () => {
     corpusDir = path.join(root, "corpus");
     await cp(CORPUS, corpusDir, { recursive: true });
     h = await startHarness({
-      env: { CORPUS_DIR: corpusDir, INDEX_DIR: path.join(root, "index"), UPLOAD_MAX_BYTES: "32768" },
+      env: (fake) => ({
+        CORPUS_DIR: corpusDir,
+        INDEX_DIR: path.join(root, "index"),
+        UPLOAD_MAX_BYTES: "32768",
+        BLOCKED_USER_IDS: fake.user("mallory").id,
+      }),
       pipeline: async (config, logger) => {
         const app = await createApp(config, { logger });
         await app.ensureIndex();
@@ -228,6 +233,18 @@ describe("/addarticle and /removearticle", () => {
     const member = h.fake.autocomplete({ name: "removearticle", option: "name", value: "" });
     await h.fake.waitFor(() => member.ack);
     expect(member.ack?.data?.choices).toEqual([]);
+
+    // A blocked user is offered nothing, whatever their permissions.
+    const blocked = h.fake.autocomplete({
+      name: "removearticle",
+      option: "name",
+      value: "",
+      permissions: "admin",
+      user: h.fake.user("mallory"),
+    });
+    await h.fake.waitFor(() => blocked.ack);
+    expect(blocked.ack?.type).toBe(8);
+    expect(blocked.ack?.data?.choices).toEqual([]);
   });
 
   it("removes an article and reindexes; refuses a name that is not a corpus file", async () => {
