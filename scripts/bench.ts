@@ -20,7 +20,7 @@ const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] 
                 other sizes already in results.json are kept)
   --render      rewrite bench/RESULTS.md and bench/latency.svg from bench/results.json, run nothing
   --seed S      corpus and question seed (default 42)
-  --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 128)
+  --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 300)
   --queries N   questions per latency series (default 300)
   --ollama-latency MS  per-request latency of the fake Ollama server (default 50)
   --proxy N     passages of the dense proxy set HNSW is measured on (default 100000)

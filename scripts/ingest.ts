@@ -24,7 +24,9 @@ const flags = readFlags(
 
 await runCli(async ({ config, logger }) => {
   const { json } = flags;
-  const app = await createApp(config, { logger });
+  // In this process: the CLI has no event loop to keep free, and a signal that ends it (Ctrl-C,
+  // a supervisor's SIGKILL) must end the ingest, not leave a child holding the lock.
+  const app = await createApp(config, { logger, ingestInWorker: false });
   const bar =
     process.stderr.isTTY && !json
       ? new SingleBar({ format: "embedding {bar} {value}/{total} passages", hideCursor: true })

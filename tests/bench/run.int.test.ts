@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus } from "../../bench/corpus.js";
 import type { BenchResult } from "../../bench/run.js";
+import { RETRIEVAL_DEFAULTS } from "../../src/config.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = path.join(REPO, "node_modules", ".bin", "tsx");
@@ -88,7 +89,7 @@ describe("npm run bench -- --size 200 --json", () => {
     // The index's column scan is the brute force computed another way: the same neighbours, always.
     expect(result.baselines.exactColumnScan.sameAsExact).toBe(1);
     expect(result.builtinRecallAt10).toBe(1);
-    expect(result.ef).toBe(128);
+    expect(result.ef).toBe(RETRIEVAL_DEFAULTS.ef);
     isShare(result.hnswRecallAt10);
     // The proxy graph is built over the passages less the held-out queries, and the sweep has the default ef.
     expect(result.hnsw.passages).toBeGreaterThan(50);
