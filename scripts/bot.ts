@@ -42,6 +42,9 @@ await runCli(
       else logger.warn({ err }, "could not build the index; /reindex can retry");
     }
 
+    // Before connecting: the first question should not wait for dictionaries and the index.
+    await app.warmUp();
+
     // A missing model is not fatal (answers fall back to quoting the articles), but the operator
     // should hear of it at once, in the log and in /help.
     const modelProblems = await app.checkModels();

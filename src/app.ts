@@ -15,6 +15,7 @@ import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress
 import { IngestWorkerRunner } from "./ingest/worker.js";
 import type { Logger } from "./logger.js";
 import { checkConfiguredModels, type FetchLike, OllamaClient } from "./ollama/client.js";
+import { analyseQuestion } from "./retrieve/query.js";
 import { createReranker, type Reranker } from "./retrieve/rerankers/index.js";
 import { FORMAT_VERSION, readCurrentBuildId, readManifest } from "./store/build.js";
 import { IndexHandle, summariseIndex } from "./store/load.js";
@@ -38,6 +39,12 @@ export interface App {
   reindexSummary(onProgress?: (line: string) => void, options?: { full?: boolean }): Promise<IngestSummary>;
   /** The configured Ollama models that are missing or unreachable, one line each (none: []). */
   checkModels(): Promise<string[]>;
+  /**
+   * Load what the first question would otherwise wait for (the index, the tokenizer's and the
+   * builtin embedder's dictionaries), so that it is not the first user who pays ~1–3 s. Never
+   * calls a model server; a missing index is left for the question to explain.
+   */
+  warmUp(): Promise<void>;
   /** Build the index if there is none yet; returns the summary when it built one. */
   ensureIndex(onBuild?: () => void): Promise<IngestSummary | null>;
   close(): Promise<void>;
@@ -154,6 +161,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
         ...(config.chatProvider === "ollama" ? [config.ollama.chatModel] : []),
       ];
       return models.length > 0 ? checkConfiguredModels(ollama, models) : [];
+    },
+    async warmUp() {
+      const loaded = await index.current().catch(() => null);
+      analyseQuestion("开源和闭源大模型在成本上有什么区别？", tokenizer, loaded?.bridge);
+      if (config.embeddingProvider === "builtin") await embeddings.embedQuery("开源大模型的成本");
     },
     async ensureIndex(onBuild) {
       // A build written by an older version is as good as none: rebuild it rather than have
