@@ -38,7 +38,11 @@ const appWith = (env: Record<string, string> = {}) =>
     { logger: silentLogger },
   );
 
-describe("the pipeline with Ollama embeddings", () => {
+// Each ingest here starts its own ingest process (src/ingest/worker.ts), which loads the pipeline
+// afresh; on a busy two-core machine a test of two or three ingests can outlast the default 30 s.
+const INGESTS = { timeout: 120_000 };
+
+describe("the pipeline with Ollama embeddings", INGESTS, () => {
   it("embeds many passages per request, then nothing on an unchanged re-ingest", async () => {
     const app = await appWith();
     const first = await app.ensureIndex();
@@ -120,7 +124,7 @@ describe("the pipeline with Ollama embeddings", () => {
   });
 });
 
-describe("the embedding model's identity", () => {
+describe("the embedding model's identity", INGESTS, () => {
   it("records the model and its digest, and rebuilds everything when the model is pulled again under the same name", async () => {
     const indexDir = path.join(dir, "index-digest");
     const app = await appWith({ INDEX_DIR: indexDir });

@@ -3,6 +3,9 @@
  * the seam's conformance suite and find exactly a brute-force scan's neighbours (recall@10 = 1)
  * on vectors shaped like the builtin embedder's: sparse, and queries sparser still.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ColumnDenseIndex } from "../../../src/store/dense/column.js";
 import { prng } from "../../helpers/ingest-helpers.js";
@@ -75,6 +78,26 @@ describe("ColumnDenseIndex against brute force", () => {
       expect(together[qi]?.map((h) => Number(h.id.slice(1)))).toEqual(bruteForce(many, q, 50));
     });
     expect(index.searchMany([], 10)).toEqual([]);
+  });
+
+  it("answers exactly from a loaded index at once, while its columns are still being read", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "column-load-"));
+    try {
+      const many = Array.from({ length: 6000 }, () => sparse(rand, DIM, 24));
+      const saved = new ColumnDenseIndex(DIM);
+      saved.add(
+        many.map((_, i) => `m${i}`),
+        many,
+      );
+      await saved.save(dir);
+      const loaded = await ColumnDenseIndex.load(dir);
+      // The first searches run before the background read can have finished.
+      for (const q of queries.slice(0, 10))
+        expect(loaded.search(q, 10).map((h) => Number(h.id.slice(1)))).toEqual(bruteForce(many, q, 10));
+      expect(Array.from(loaded.matrix.columns)).toEqual(Array.from(saved.matrix.columns));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("breaks equal scores by position, as the brute force does", () => {
