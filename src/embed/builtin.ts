@@ -3,10 +3,12 @@ import { Embeddings } from "@langchain/core/embeddings";
 import { CJK_IDEOGRAPH_RUN } from "../text/cjk.js";
 import { generalIdf } from "../text/general-idf.js";
 import { LEXICON } from "../text/lexicon.js";
+import { foldText } from "../text/normalize.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
-const BUILTIN_VERSION = "hash-v2";
+/** hash-v3: Traditional Chinese read as Simplified (src/text/normalize.ts), bigrams included. */
+const BUILTIN_VERSION = "hash-v3";
 /**
  * The vectors depend on how the tokenizer cuts text, so the domain dictionary and stop words are
  * part of the embedder's identity: cached vectors made with another dictionary are not reused.
@@ -53,7 +55,7 @@ export class BuiltinEmbeddings extends Embeddings {
     const weights = new Map<string, number>();
     const add = (feature: string, w: number) => weights.set(feature, (weights.get(feature) ?? 0) + w);
     for (const term of this.tokenizer.terms(text)) add(`t:${term}`, 1);
-    for (const run of text.normalize("NFKC").match(CJK_IDEOGRAPH_RUN) ?? []) {
+    for (const run of foldText(text).match(CJK_IDEOGRAPH_RUN) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) add(`b:${run.slice(i, i + 2)}`, 1);
     }
     const vector = new Array<number>(BUILTIN_DIMENSION).fill(0);

@@ -47,8 +47,8 @@ export interface Manifest {
   chunkCount: number;
 }
 
-/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads; tok-2: no possessive 's. */
-export const PIPELINE_VERSION = "clean-2/chunk-3/tok-2";
+/** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads; tok-2: no possessive 's; tok-3: Traditional read as Simplified. */
+export const PIPELINE_VERSION = "clean-2/chunk-3/tok-3";
 
 export const layout = (indexDir: string) => ({
   current: path.join(indexDir, "CURRENT"),
