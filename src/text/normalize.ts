@@ -43,8 +43,8 @@ function simplified(text: string): string {
     }
   }
   if (!traditional) return text;
-  const convert = (toSimplified ??= OpenCC.Converter({ from: "twp", to: "cn" }));
-  return convert(text);
+  if (!toSimplified) toSimplified = OpenCC.Converter({ from: "twp", to: "cn" });
+  return toSimplified(text);
 }
 
 /**
