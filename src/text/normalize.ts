@@ -43,8 +43,9 @@ function simplified(text: string): string {
     }
   }
   if (!traditional) return text;
-  if (!toSimplified) toSimplified = OpenCC.Converter({ from: "twp", to: "cn" });
-  return toSimplified(text);
+  const convert = toSimplified ?? OpenCC.Converter({ from: "twp", to: "cn" });
+  toSimplified = convert;
+  return convert(text);
 }
 
 /**
