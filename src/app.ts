@@ -10,7 +10,7 @@ import { type ChatModel, OllamaChat } from "./answer/ollama-chat.js";
 import type { Config } from "./config.js";
 import { createEmbeddings } from "./embed/index.js";
 import type { IndexEmbeddings } from "./embed/types.js";
-import { type IngestOptions, ingest } from "./ingest/pipeline.js";
+import { type IngestOptions, ingest, ingestSettings } from "./ingest/pipeline.js";
 import { formatIngestSummary, type IngestSummary, progressLine, throttleProgress } from "./ingest/summary.js";
 import { IngestWorkerRunner } from "./ingest/worker.js";
 import type { Logger } from "./logger.js";
@@ -119,9 +119,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           options.onProgress,
         )
       : ingest({
-          corpusDir: config.corpusDir,
-          indexDir: config.indexDir,
-          chunking: config.chunking,
+          ...ingestSettings(config),
           embeddings,
           tokenizer,
           logger,

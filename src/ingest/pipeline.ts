@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { type ChunkingOptions, chunkArticle } from "../chunk/chunker.js";
+import type { Config } from "../config.js";
 import { READERS, type ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
 import { layout, readCurrentManifest } from "../store/build.js";
@@ -42,6 +43,13 @@ export interface IngestOptions {
   parallelFrom?: number;
   onProgress?: (progress: IngestProgress) => void;
   now?: () => Date;
+}
+
+/** Where and how to ingest, as the settings say: the part of IngestOptions every caller fills alike. */
+export function ingestSettings(
+  config: Pick<Config, "corpusDir" | "indexDir" | "chunking">,
+): Pick<IngestOptions, "corpusDir" | "indexDir" | "chunking"> {
+  return { corpusDir: config.corpusDir, indexDir: config.indexDir, chunking: config.chunking };
 }
 
 /**

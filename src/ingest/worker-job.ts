@@ -10,7 +10,7 @@ import { isUserError, type UserErrorCode } from "../errors.js";
 import { createLogger } from "../logger.js";
 import { OllamaClient } from "../ollama/client.js";
 import { sharedTokenizer } from "../text/tokenizer.js";
-import { ingest } from "./pipeline.js";
+import { ingest, ingestSettings } from "./pipeline.js";
 import type { IngestSummary } from "./summary.js";
 
 /** The child's input (its first message): plain data. */
@@ -42,9 +42,7 @@ export async function runIngestJob(job: IngestJob, post: (m: IngestWorkerMessage
     const ollama = new OllamaClient({ host: config.ollama.host, timeoutMs: config.ollama.timeoutMs });
     const embeddings = createEmbeddings(config, { tokenizer, logger, ollama });
     const summary = await ingest({
-      corpusDir: config.corpusDir,
-      indexDir: config.indexDir,
-      chunking: config.chunking,
+      ...ingestSettings(config),
       embeddings,
       tokenizer,
       logger,
