@@ -490,7 +490,10 @@ export function composeExtractive(
     for (const side of order) {
       const quota = asked ? (side === asked ? 3 : 2) : 2;
       const chosen = pick(
-        pool.filter((c) => c.side === side),
+        diverse(
+          pool.filter((c) => c.side === side),
+          true,
+        ),
         quota,
         MAX_CHARS,
         taken,
