@@ -41,6 +41,8 @@ export interface IngestOptions {
    * below it one thread does both (starting workers takes about a second).
    */
   parallelFrom?: number;
+  /** Starts the worker pool (tests watch it work); PassageWorkers.start by default. */
+  startWorkers?: (embedderId: string) => Promise<PassageWorkers | null>;
   onProgress?: (progress: IngestProgress) => void;
   now?: () => Date;
 }
@@ -98,11 +100,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         knownDimension: previous?.embedder.id === embeddings.id ? previous.embedder.dimension : 0,
         reuseCache: why === null,
         batch: options.embedBatch ?? 256,
+        workers,
         denseBuilder: (dimension, count) =>
           createDenseIndexBuilder(denseKindFor(embeddings.id), dimension, count),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
-      const structures = await buildSearchStructures(chunks, embedded.dense, options.tokenizer);
+      const structures = await buildSearchStructures(chunks, embedded.dense, options.tokenizer, workers);
       const manifest = await publishBuild(indexDir, {
         articles,
         chunks,
@@ -145,7 +148,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 async function passageWorkersFor(passages: number, options: IngestOptions): Promise<PassageWorkers | null> {
   if (passages < (options.parallelFrom ?? POOL_MIN_PASSAGES)) return null;
   if (!options.embeddings.id.startsWith("builtin:") || options.tokenizer !== sharedTokenizer()) return null;
-  const workers = await PassageWorkers.start(options.embeddings.id);
+  const workers = await (options.startWorkers ?? PassageWorkers.start)(options.embeddings.id);
   if (!workers)
     options.logger.warn("embedding and tokenising on this thread: the worker threads did not start");
   return workers;

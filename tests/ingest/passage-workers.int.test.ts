@@ -6,7 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BuiltinEmbeddings } from "../../src/embed/builtin.js";
-import { inOrder } from "../../src/ingest/passage-workers.js";
+import { inOrder, PassageWorkers } from "../../src/ingest/passage-workers.js";
 import { ingest } from "../../src/ingest/pipeline.js";
 import { buildFiles, layout } from "../../src/store/build.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
@@ -19,7 +19,19 @@ beforeEach(async () => {
 });
 afterEach(() => cleanup());
 
-async function buildBytes(parallelFrom: number, name: string): Promise<Map<string, Buffer>> {
+/** What the pool was asked to do: texts embedded and texts tokenised on the workers. */
+interface PoolUse {
+  embedded: number;
+  tokenised: number;
+  /** Passages in the build. */
+  passages: number;
+}
+
+async function buildBytes(
+  parallelFrom: number,
+  name: string,
+  use: PoolUse = { embedded: 0, tokenised: 0, passages: 0 },
+): Promise<Map<string, Buffer>> {
   const tokenizer = sharedTokenizer();
   const log = recordingLogger();
   const indexDir = path.join(dir, name);
@@ -32,7 +44,19 @@ async function buildBytes(parallelFrom: number, name: string): Promise<Map<strin
     logger: log.logger,
     embedBatch: 16,
     parallelFrom,
+    startWorkers: async (id) => {
+      const pool = await PassageWorkers.start(id);
+      if (!pool) return null;
+      const run = pool.run.bind(pool);
+      pool.run = (embed, lexical) => {
+        use.embedded += embed.length;
+        use.tokenised += lexical.length;
+        return run(embed, lexical);
+      };
+      return pool;
+    },
   });
+  use.passages = summary.chunks.total;
   // The workers started (they say so when they cannot, and the work then stays on this thread).
   expect(log.warnings()).toEqual([]);
   const files = buildFiles(layout(indexDir).build(summary.buildId));
@@ -48,7 +72,12 @@ describe("ingest on worker threads", () => {
     timeout: 60_000,
   }, async () => {
     const single = await buildBytes(Number.POSITIVE_INFINITY, "single");
-    const parallel = await buildBytes(0, "parallel");
+    const use: PoolUse = { embedded: 0, tokenised: 0, passages: 0 };
+    const parallel = await buildBytes(0, "parallel", use);
+    // The pool did the work, every passage of it (it was once started and never handed any).
+    expect(use.passages).toBeGreaterThan(0);
+    expect(use.embedded).toBe(use.passages);
+    expect(use.tokenised).toBe(use.passages);
     expect([...parallel.keys()].sort()).toEqual([...single.keys()].sort());
     for (const [name, bytes] of single) expect(parallel.get(name)?.equals(bytes), name).toBe(true);
   });
