@@ -130,37 +130,94 @@ export async function loadCorpus(corpusDir: string, readers: ReaderRegistry = RE
   return loadArticles(await listCorpusFiles(corpusDir), readers);
 }
 
+/** Parses one file's bytes into an article, or throws with the reason to skip it. */
+export type ArticleParser = (
+  source: string,
+  bytes: Uint8Array,
+  sidecar: Partial<ArticleMeta>,
+) => Article | Promise<Article>;
+
+export interface LoadOptions {
+  /** parseArticle with the loader's readers on this thread by default; a worker pool can stand in. */
+  parse?: ArticleParser;
+  /** Files read and parsed at the same time (results are still taken in corpus order); 1 by default. */
+  parallelism?: number;
+}
+
+/** What reading one file gave, before the in-order duplicate check decides whether it is used. */
+interface FileOutcome {
+  source: string;
+  /** The bytes' hash and size; null when the file could not be read. */
+  read: { hash: string; size: number } | null;
+  /** The article, or why the file is skipped (unreadable, bad sidecar, parse failure). */
+  result: { article: Article } | { reason: string };
+}
+
 /**
- * Read, parse and clean the listed files, in order. Files that cannot be used are skipped with a
- * reason naming them; nothing here throws for a bad file.
+ * Read, parse and clean the listed files. Files that cannot be used are skipped with a reason
+ * naming them; nothing here throws for a bad file. With `parallelism` above 1, several files are
+ * read and parsed at once, but they are judged in corpus order, so the articles, the skip
+ * reasons and which copy of a duplicate is kept are exactly what one file at a time gives.
  */
 export async function loadArticles(
   files: CorpusFile[],
   readers: ReaderRegistry = READERS,
+  options: LoadOptions = {},
 ): Promise<LoadResult> {
   const articles: Article[] = [];
   const skipped: SkippedFile[] = [];
   const byHash = new Map<string, string>();
-  for (const { path: file, source } of files) {
-    if (SIDECAR.test(file)) continue;
-    if (!readerFor(file, readers)) {
-      skipped.push({ source, reason: `unsupported file type (expected ${Object.keys(readers).join(" ")})` });
+  const parse: ArticleParser =
+    options.parse ?? ((source, bytes, sidecar) => parseArticle(source, bytes, sidecar, readers));
+  const listed = files.filter((f) => !SIDECAR.test(f.path));
+
+  const outcome = async ({ path: file, source }: CorpusFile): Promise<FileOutcome> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (err) {
+      return { source, read: null, result: { reason: reasonOf(err) } };
+    }
+    const read = { hash: sha256(bytes), size: bytes.length };
+    try {
+      return { source, read, result: { article: await parse(source, bytes, await readSidecar(file)) } };
+    } catch (err) {
+      return { source, read, result: { reason: reasonOf(err) } };
+    }
+  };
+
+  const parallelism = Math.max(1, options.parallelism ?? 1);
+  const inFlight: Array<Promise<FileOutcome> | null> = [];
+  let next = 0;
+  const startNext = () => {
+    const file = listed[next++] as CorpusFile;
+    // A file of a type no reader takes is not read at all.
+    inFlight.push(readerFor(file.path, readers) ? outcome(file) : null);
+  };
+  while (next < listed.length && inFlight.length < parallelism) startNext();
+  for (const file of listed) {
+    const pending = inFlight.shift();
+    if (next < listed.length) startNext();
+    if (!pending) {
+      skipped.push({
+        source: file.source,
+        reason: `unsupported file type (expected ${Object.keys(readers).join(" ")})`,
+      });
       continue;
     }
-    try {
-      const bytes = await readFile(file);
-      const hash = sha256(bytes);
-      const original = byHash.get(hash);
-      if (original !== undefined && bytes.length > 0) {
-        skipped.push({ source, reason: `exact duplicate of ${original}` });
-        continue;
-      }
-      const article = parseArticle(source, bytes, await readSidecar(file), readers);
-      byHash.set(hash, source);
-      articles.push(article);
-    } catch (err) {
-      skipped.push({ source, reason: reasonOf(err) });
+    const { source, read, result } = await pending;
+    // An exact copy of an article already taken is skipped whatever its own parse gave.
+    const original = read ? byHash.get(read.hash) : undefined;
+    if (read && original !== undefined && read.size > 0) {
+      skipped.push({ source, reason: `exact duplicate of ${original}` });
+      continue;
     }
+    if ("reason" in result) {
+      skipped.push({ source, reason: result.reason });
+      continue;
+    }
+    if (read) byHash.set(read.hash, source);
+    articles.push(result.article);
   }
   return { articles, skipped };
 }

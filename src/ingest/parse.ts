@@ -1,4 +1,4 @@
-import { type CorpusFile, type LoadResult, loadArticles } from "../corpus/load.js";
+import { type CorpusFile, type LoadOptions, type LoadResult, loadArticles } from "../corpus/load.js";
 import type { ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
 
@@ -11,8 +11,9 @@ export async function parseCorpus(
   files: CorpusFile[],
   readers: ReaderRegistry,
   logger: Logger,
+  options: LoadOptions = {},
 ): Promise<LoadResult> {
-  const loaded = await loadArticles(files, readers);
+  const loaded = await loadArticles(files, readers, options);
   for (const s of loaded.skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
   return loaded;
 }

@@ -1,8 +1,8 @@
-// Embeds (builtin embedder) and tokenises passages for src/ingest/passage-workers.ts, on a
-// worker thread. Plain JavaScript: a worker starts outside tsx's and vitest's loaders. In the
-// build (dist/) the compiled modules sit next to this file; in the source tree it loads the
-// TypeScript ones through tsx's scoped import. Either way it runs the very same code the main
-// thread would (same vectors, same terms).
+// Parses and cleans articles, embeds (builtin embedder) and tokenises passages for
+// src/ingest/passage-workers.ts, on a worker thread. Plain JavaScript: a worker starts outside
+// tsx's and vitest's loaders. In the build (dist/) the compiled modules sit next to this file; in
+// the source tree it loads the TypeScript ones through tsx's scoped import. Either way it runs
+// the very same code the main thread would (same articles, same vectors, same terms).
 import { existsSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 
@@ -15,12 +15,24 @@ async function load(modulePath) {
 }
 
 const { BuiltinEmbeddings } = await load("../embed/builtin");
+const { parseArticle } = await load("../corpus/load");
 const { sharedTokenizer } = await load("../text/tokenizer");
 const tokenizer = sharedTokenizer();
 const embeddings = new BuiltinEmbeddings(tokenizer);
 parentPort.postMessage({ ready: true, embedderId: embeddings.id, dimension: embeddings.dimension });
 
-parentPort.on("message", ({ id, embed, lexical }) => {
+parentPort.on("message", ({ id, embed, lexical, parse }) => {
+  if (parse) {
+    // One file through the builtin readers and the cleaner. A file that cannot be used is an
+    // answer (its reason), not a failure of the worker.
+    try {
+      const article = parseArticle(parse.source, parse.bytes, parse.sidecar);
+      parentPort.postMessage({ id, article });
+    } catch (err) {
+      parentPort.postMessage({ id, skip: err instanceof Error ? err.message : String(err) });
+    }
+    return;
+  }
   try {
     const vectors = new Float32Array(embed.length * embeddings.dimension);
     embed.forEach((text, i) => {

@@ -1,12 +1,15 @@
 /**
- * Embedding (builtin embedder) and BM25 tokenising on worker threads. Both are pure CPU work
- * per passage, and at a million passages they are most of an ingest (~6 and ~2 minutes on one
- * core); split over the machine's cores they overlap. Only the builtin embedder runs here: it
- * is code, not a server, and each worker makes its own with the shared tokenizer, so vectors and
- * terms are exactly what the main thread would compute (the pool checks the embedder's id).
+ * Parsing and cleaning articles (builtin readers), embedding (builtin embedder) and BM25
+ * tokenising on worker threads. All three are pure CPU work per file or passage, and at a
+ * million passages they are most of an ingest (~7, ~6 and ~2 minutes on one core); split over
+ * the machine's cores they overlap. Only the builtin embedder runs here: it is code, not a
+ * server, and each worker makes its own with the shared tokenizer, so articles, vectors and terms
+ * are exactly what the main thread would compute (the pool says whether its embedder is the
+ * ingest's: `embeds`).
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { Article, ArticleMeta } from "../types.js";
 
 export interface TokenisedPassage {
   /** Distinct terms… */
@@ -24,7 +27,7 @@ export interface PassageWorkResult {
 }
 
 interface Pending {
-  resolve: (r: PassageWorkResult) => void;
+  resolve: (r: Reply) => void;
   reject: (e: Error) => void;
 }
 
@@ -32,11 +35,20 @@ interface Reply {
   id: number;
   vectors: Float32Array;
   passages: TokenisedPassage[];
+  article?: Article;
+  /** Why a file given to parse cannot be used (the loader's skip reason). */
+  skip?: string;
+  /** The worker failed. */
   error?: string;
 }
 
+/** A parse failure: the file is skipped with this message as its reason. */
+class UnusableFile extends Error {}
+
 /** Below this many passages, starting workers (about a second each) costs more than it saves. */
 export const POOL_MIN_PASSAGES = 5000;
+/** …and below this many files, for parsing (an article takes a few milliseconds to clean). */
+export const POOL_MIN_FILES = 400;
 
 export class PassageWorkers {
   private next = 0;
@@ -46,6 +58,8 @@ export class PassageWorkers {
   private constructor(
     private readonly workers: Worker[],
     readonly dimension: number,
+    /** Whether the workers' embedder is the ingest's: only then may they embed. */
+    readonly embeds: boolean,
   ) {
     for (const w of workers) {
       w.on("message", (m: Reply) => {
@@ -53,15 +67,16 @@ export class PassageWorkers {
         if (!p) return;
         this.pending.delete(m.id);
         if (m.error) p.reject(new Error(`passage worker: ${m.error}`));
-        else p.resolve({ vectors: m.vectors, passages: m.passages });
+        else if (m.skip !== undefined) p.reject(new UnusableFile(m.skip));
+        else p.resolve(m);
       });
       w.on("error", (err) => this.failAll(err));
     }
   }
 
   /**
-   * One worker per core (at least one). null when the workers' builtin embedder is not the
-   * one this ingest uses, or they cannot start: the caller then does the work itself.
+   * One worker per core (at least one). null when they cannot start: the caller then does the
+   * work itself.
    */
   static async start(
     embedderId: string,
@@ -80,12 +95,12 @@ export class PassageWorkers {
           });
         }),
       );
-      if (ready.some((r) => r.embedderId !== embedderId)) throw new Error("another embedder");
       // By name: a Worker's own newListener/removeListener hooks ref its port for "message"
       // listeners, and removing those too leaves the pool waiting forever for its first reply.
       for (const w of workers)
         w.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
-      return new PassageWorkers(workers, ready[0]?.dimension ?? 0);
+      const embeds = ready.every((r) => r.embedderId === embedderId);
+      return new PassageWorkers(workers, ready[0]?.dimension ?? 0, embeds);
     } catch {
       await Promise.all(workers.map((w) => w.terminate()));
       return null;
@@ -93,12 +108,28 @@ export class PassageWorkers {
   }
 
   /** Embeds `embed` and tokenises `lexical` on the next worker in turn. */
-  run(embed: string[], lexical: string[]): Promise<PassageWorkResult> {
+  async run(embed: string[], lexical: string[]): Promise<PassageWorkResult> {
+    if (embed.length > 0 && !this.embeds) throw new Error("the passage workers run another embedder");
+    const { vectors, passages } = await this.send({ embed, lexical });
+    return { vectors, passages };
+  }
+
+  /**
+   * One file parsed and cleaned by the builtin readers on the next worker (src/corpus/load.ts's
+   * parseArticle): the article, or a rejection whose message is the reason to skip the file.
+   */
+  async parse(source: string, bytes: Uint8Array, sidecar: Partial<ArticleMeta>): Promise<Article> {
+    const { article } = await this.send({ parse: { source, bytes, sidecar } });
+    if (!article) throw new Error("passage worker: no article in its reply");
+    return article;
+  }
+
+  private send(message: object): Promise<Reply> {
     const id = this.next++;
     const worker = this.workers[this.turn++ % this.workers.length] as Worker;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, embed, lexical });
+      worker.postMessage({ id, ...message });
     });
   }
 

@@ -13,7 +13,7 @@ import { compareFiles, rebuildReason } from "./changes.js";
 import { type CheckedEmbeddings, embedChunks } from "./embed.js";
 import { buildSettings, fingerprintCorpus } from "./fingerprint.js";
 import { parseCorpus } from "./parse.js";
-import { PassageWorkers, POOL_MIN_PASSAGES } from "./passage-workers.js";
+import { PassageWorkers, POOL_MIN_FILES, POOL_MIN_PASSAGES } from "./passage-workers.js";
 import { publishBuild } from "./publish.js";
 import { readCorpus, refuseUnusableCorpus } from "./read.js";
 import { cleanedFiles, type IngestProgress, type IngestSummary } from "./summary.js";
@@ -41,6 +41,8 @@ export interface IngestOptions {
    * below it one thread does both (starting workers takes about a second).
    */
   parallelFrom?: number;
+  /** Files from which parsing and cleaning (builtin readers) run on the worker threads. */
+  parseParallelFrom?: number;
   /** Starts the worker pool (tests watch it work); PassageWorkers.start by default. */
   startWorkers?: (embedderId: string) => Promise<PassageWorkers | null>;
   onProgress?: (progress: IngestProgress) => void;
@@ -86,26 +88,37 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       return { ...kept, seconds: seconds() };
     }
 
-    const { articles, skipped } = await parseCorpus(corpus, readers, logger);
-    refuseUnusableCorpus(options.corpusDir, articles.length, skipped.length, allowEmpty);
-    const previous = await readCurrentManifest(indexDir);
-    const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking, modelDigest: digest });
-    if (why && why !== "--full") logger.info(`full rebuild: ${why}`);
-    const chunks = articles.flatMap((a) => chunkArticle(a, chunking));
-    const workers = await passageWorkersFor(chunks.length, options);
+    // Started for parsing when there are many files, else after chunking when there are many passages.
+    let workers = parsesInWorkers(corpus.length, readers, options) ? await startWorkers(options) : null;
     try {
+      const { articles, skipped } = await parseCorpus(corpus, readers, logger, {
+        ...(workers ? { parse: workers.parse.bind(workers) } : {}),
+        // Reading the next files while one is parsed; more with workers parsing in parallel.
+        parallelism: workers ? workers.parallelism * 2 : 4,
+      });
+      refuseUnusableCorpus(options.corpusDir, articles.length, skipped.length, allowEmpty);
+      const previous = await readCurrentManifest(indexDir);
+      const why = rebuildReason(previous, { full, embedderId: embeddings.id, chunking, modelDigest: digest });
+      if (why && why !== "--full") logger.info(`full rebuild: ${why}`);
+      const chunks = articles.flatMap((a) => chunkArticle(a, chunking));
+      if (!workers && passagesInWorkers(chunks.length, options)) workers = await startWorkers(options);
       const embedded = await embedChunks(chunks, {
         embeddings,
         cacheDir: layout(indexDir).cache,
         knownDimension: previous?.embedder.id === embeddings.id ? previous.embedder.dimension : 0,
         reuseCache: why === null,
         batch: options.embedBatch ?? 256,
-        workers,
+        workers: workers?.embeds && embedsInWorkers(options) ? workers : null,
         denseBuilder: (dimension, count) =>
           createDenseIndexBuilder(denseKindFor(embeddings.id), dimension, count),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
-      const structures = await buildSearchStructures(chunks, embedded.dense, options.tokenizer, workers);
+      const structures = await buildSearchStructures(
+        chunks,
+        embedded.dense,
+        options.tokenizer,
+        tokenisesInWorkers(options) ? workers : null,
+      );
       const manifest = await publishBuild(indexDir, {
         articles,
         chunks,
@@ -141,15 +154,32 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 }
 
 /**
- * Worker threads for embedding and tokenising, when they would compute exactly what this
- * thread would: the builtin embedder (a model server is called, not computed) and the shared
- * tokenizer (the workers make their own the same way); and when the corpus is large enough.
+ * Worker threads, for the work they compute exactly as this thread would: parsing with the
+ * builtin readers (a caller's own readers stay here), embedding with the builtin embedder (a
+ * model server is called, not computed), tokenising with the shared tokenizer (the workers make
+ * their own the same way); and only when the corpus is large enough to pay for starting them.
  */
-async function passageWorkersFor(passages: number, options: IngestOptions): Promise<PassageWorkers | null> {
-  if (passages < (options.parallelFrom ?? POOL_MIN_PASSAGES)) return null;
-  if (!options.embeddings.id.startsWith("builtin:") || options.tokenizer !== sharedTokenizer()) return null;
+function parsesInWorkers(files: number, readers: ReaderRegistry, options: IngestOptions): boolean {
+  return readers === READERS && files >= (options.parseParallelFrom ?? POOL_MIN_FILES);
+}
+
+function embedsInWorkers(options: IngestOptions): boolean {
+  return options.embeddings.id.startsWith("builtin:");
+}
+
+function tokenisesInWorkers(options: IngestOptions): boolean {
+  return options.tokenizer === sharedTokenizer();
+}
+
+function passagesInWorkers(passages: number, options: IngestOptions): boolean {
+  return (
+    passages >= (options.parallelFrom ?? POOL_MIN_PASSAGES) &&
+    (embedsInWorkers(options) || tokenisesInWorkers(options))
+  );
+}
+
+async function startWorkers(options: IngestOptions): Promise<PassageWorkers | null> {
   const workers = await (options.startWorkers ?? PassageWorkers.start)(options.embeddings.id);
-  if (!workers)
-    options.logger.warn("embedding and tokenising on this thread: the worker threads did not start");
+  if (!workers) options.logger.warn("ingesting on this thread alone: the worker threads did not start");
   return workers;
 }

@@ -5,7 +5,7 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listCorpusFiles, loadCorpus, parseArticle, sha256 } from "../../src/corpus/load.js";
+import { listCorpusFiles, loadArticles, loadCorpus, parseArticle, sha256 } from "../../src/corpus/load.js";
 import { type DocumentReader, READERS, readerFor } from "../../src/corpus/readers.js";
 import { tempDir } from "../helpers/ingest-helpers.js";
 
@@ -132,6 +132,49 @@ describe("loadCorpus", () => {
     const { articles, skipped } = await loadCorpus(dir);
     expect(skipped).toEqual([]);
     expect(articles.map((a) => a.source)).toEqual(["also-real/a.md"]);
+  });
+});
+
+describe("loadArticles in parallel", () => {
+  it("reads and parses several files at once but judges them in corpus order: same articles, skips and duplicates", async () => {
+    // A failed parse must not register its bytes: an identical later file is parsed on its own.
+    const broken = "---\nx: [\n---\n正文";
+    await put("01-broken.md", broken);
+    await put("02-same-broken.md", broken);
+    await put("03-original.md", `# 同一篇\n\n${BODY}`);
+    await put("04-copy.md", `# 同一篇\n\n${BODY}`);
+    await put("05-empty.md", "");
+    await put("06-other.txt", `另一篇\n\n${BODY}再多一句。`);
+    await put("06-other.txt.meta.yaml", "title: [broken\n");
+    await put("07-notes.doc", BODY);
+    for (let i = 0; i < 12; i++)
+      await put(`08-many/${String(i).padStart(2, "0")}.md`, `# 第${i}篇\n\n${BODY}${i}`);
+    await put("09-copy-of-many.md", `# 第3篇\n\n${BODY}3`);
+    const files = await listCorpusFiles(dir);
+
+    const sequential = await loadArticles(files);
+    // Later files finish first: each parse waits longer the earlier its file comes.
+    let started = 0;
+    const parallel = await loadArticles(files, READERS, {
+      parallelism: 6,
+      parse: async (source, bytes, sidecar) => {
+        const wait = 30 - 2 * started++;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+        return parseArticle(source, bytes, sidecar);
+      },
+    });
+    expect(parallel).toEqual(sequential);
+    expect(sequential.articles.map((a) => a.source)).toContain("03-original.md");
+    expect(sequential.skipped.map((s) => s.source)).toEqual([
+      "01-broken.md",
+      "02-same-broken.md",
+      "04-copy.md",
+      "05-empty.md",
+      "06-other.txt",
+      "07-notes.doc",
+      "09-copy-of-many.md",
+    ]);
+    expect(started).toBeGreaterThan(10);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Embedding and tokenising on worker threads must change nothing but the time: an ingest with
- * the workers forced on writes the same passages, vectors and postings as one without.
+ * Parsing, embedding and tokenising on worker threads must change nothing but the time: an
+ * ingest with the workers forced on writes the same passages, vectors and postings as one without.
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -21,16 +21,19 @@ afterEach(() => cleanup());
 
 /** What the pool was asked to do: texts embedded and texts tokenised on the workers. */
 interface PoolUse {
+  parsed: number;
   embedded: number;
   tokenised: number;
-  /** Passages in the build. */
+  /** Passages in the build… */
   passages: number;
+  /** …and the article files it was read from. */
+  files: number;
 }
 
 async function buildBytes(
   parallelFrom: number,
   name: string,
-  use: PoolUse = { embedded: 0, tokenised: 0, passages: 0 },
+  use: PoolUse = { parsed: 0, embedded: 0, tokenised: 0, passages: 0, files: 0 },
 ): Promise<Map<string, Buffer>> {
   const tokenizer = sharedTokenizer();
   const log = recordingLogger();
@@ -44,10 +47,16 @@ async function buildBytes(
     logger: log.logger,
     embedBatch: 16,
     parallelFrom,
+    parseParallelFrom: parallelFrom,
     startWorkers: async (id) => {
       const pool = await PassageWorkers.start(id);
       if (!pool) return null;
       const run = pool.run.bind(pool);
+      const parse = pool.parse.bind(pool);
+      pool.parse = (source, bytes, sidecar) => {
+        use.parsed++;
+        return parse(source, bytes, sidecar);
+      };
       pool.run = (embed, lexical) => {
         use.embedded += embed.length;
         use.tokenised += lexical.length;
@@ -57,6 +66,7 @@ async function buildBytes(
     },
   });
   use.passages = summary.chunks.total;
+  use.files = summary.files.added + summary.files.changed + summary.files.unchanged;
   // The workers started (they say so when they cannot, and the work then stays on this thread).
   expect(log.warnings()).toEqual([]);
   const files = buildFiles(layout(indexDir).build(summary.buildId));
@@ -72,10 +82,12 @@ describe("ingest on worker threads", () => {
     timeout: 60_000,
   }, async () => {
     const single = await buildBytes(Number.POSITIVE_INFINITY, "single");
-    const use: PoolUse = { embedded: 0, tokenised: 0, passages: 0 };
+    const use: PoolUse = { parsed: 0, embedded: 0, tokenised: 0, passages: 0, files: 0 };
     const parallel = await buildBytes(0, "parallel", use);
     // The pool did the work, every passage of it (it was once started and never handed any).
     expect(use.passages).toBeGreaterThan(0);
+    expect(use.files).toBeGreaterThan(0);
+    expect(use.parsed).toBe(use.files);
     expect(use.embedded).toBe(use.passages);
     expect(use.tokenised).toBe(use.passages);
     expect([...parallel.keys()].sort()).toEqual([...single.keys()].sort());
