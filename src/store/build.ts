@@ -14,8 +14,9 @@ import { writePassages } from "./passages.js";
  *    dense index's ids as a string table, and an exact column index for the builtin embedder.
  * 4: passages carry a lead (the sentence introducing a table or code block); bridge.json.
  * 5: the manifest counts each file's passages instead of listing their ids.
+ * 6: the builtin embedder's column index keeps only non-zero entries (starts, positions, values).
  */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 export interface FileEntry {
   sha256: string;

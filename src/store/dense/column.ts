@@ -2,7 +2,7 @@ import { readSync } from "node:fs";
 import { type FileHandle, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SearchHit } from "../../retrieve/ports.js";
-import { writeTyped } from "../binary.js";
+import { readTyped, writeTyped } from "../binary.js";
 import {
   DENSE_INFO_FILE,
   type DenseIndex,
@@ -11,14 +11,67 @@ import {
 } from "./dense-index.js";
 import { IdList } from "./ids.js";
 
-const COLUMNS_FILE = "columns.f32";
-/** Passages scored together: 4096 float64 running scores (32 KB) stay in a core's cache. */
-const BLOCK = 4096;
+/** Where each dimension's entries start in the two files below (float64: dimension + 1 values). */
+const STARTS_FILE = "columns-starts.f64";
+/** Passage positions of the non-zero entries, dimension by dimension, ascending within each. */
+const POSITIONS_FILE = "columns-positions.u32";
+/** The entries' values (components of the unit vectors), in the same order. */
+const VALUES_FILE = "columns-values.f32";
+
+/**
+ * A dimension-major matrix with only its non-zero entries: column d is positions and values
+ * [starts[d], starts[d + 1]). A builtin vector sets about a third of its dimensions, so this is a
+ * third of the dense matrix's scan work and ~2/3 of its bytes.
+ */
+interface SparseColumns {
+  starts: Float64Array;
+  positions: Uint32Array;
+  values: Float32Array;
+}
+
+/** The largest number of entries a Uint32 position file can be indexed by here. */
+const MAX_ENTRIES = 2 ** 32 - 1;
+
+/** Sparse columns of a dense dimension-major matrix (columns[d * count + i]), zeros left out. */
+function sparseFromDense(dense: Float32Array, dimension: number, count: number): SparseColumns {
+  const starts = new Float64Array(dimension + 1);
+  let entries = 0;
+  for (let d = 0; d < dimension; d++) {
+    starts[d] = entries;
+    const base = d * count;
+    for (let i = 0; i < count; i++) if (dense[base + i] !== 0) entries++;
+  }
+  starts[dimension] = entries;
+  if (entries > MAX_ENTRIES) throw new Error(`${entries} non-zero vector entries: more than one index holds`);
+  const positions = new Uint32Array(entries);
+  const values = new Float32Array(entries);
+  let at = 0;
+  for (let d = 0; d < dimension; d++) {
+    const base = d * count;
+    for (let i = 0; i < count; i++) {
+      const v = dense[base + i] as number;
+      if (v === 0) continue;
+      positions[at] = i;
+      values[at] = v;
+      at++;
+    }
+  }
+  return { starts, positions, values };
+}
+
+/** The dense dimension-major matrix of sparse columns (for benchmarks and tests). */
+function denseFromSparse(columns: SparseColumns, dimension: number, count: number): Float32Array {
+  const dense = new Float32Array(dimension * count);
+  for (let d = 0; d < dimension; d++)
+    for (let j = columns.starts[d] as number; j < (columns.starts[d + 1] as number); j++)
+      dense[d * count + (columns.positions[j] as number)] = columns.values[j] as number;
+  return dense;
+}
 
 /**
  * The columns of a saved index, read in the background after load() returns: a 100k-passage
- * build has 200 MB of them, most of a load's time. A search that needs a column not read yet
- * reads it there and then (one column: 0.4 MB at 100k passages), so an index is usable at once
+ * build has ~130 MB of them, most of a load's time. A search that needs a column not read yet
+ * reads it there and then (one column: ~0.25 MB at 100k passages), so an index is usable at once
  * and answers exactly as a fully read one.
  */
 class ColumnReader {
@@ -26,27 +79,30 @@ class ColumnReader {
   private done = false;
 
   constructor(
-    private readonly handle: FileHandle,
-    private readonly columns: Float32Array,
-    private readonly count: number,
+    private readonly files: { positions: FileHandle; values: FileHandle },
+    private readonly columns: SparseColumns,
     dimension: number,
   ) {
     this.read = new Uint8Array(dimension);
   }
 
-  private view(d: number): Uint8Array {
-    return new Uint8Array(this.columns.buffer, d * this.count * 4, this.count * 4);
+  /** Column d's bytes in each array, and where they sit in the files (both 4 bytes an entry). */
+  private views(d: number): { positions: Uint8Array; values: Uint8Array; offset: number } {
+    const from = this.columns.starts[d] as number;
+    const length = ((this.columns.starts[d + 1] as number) - from) * 4;
+    return {
+      positions: new Uint8Array(this.columns.positions.buffer, from * 4, length),
+      values: new Uint8Array(this.columns.values.buffer, from * 4, length),
+      offset: from * 4,
+    };
   }
 
   /** Column d in memory now (a synchronous read when the background has not reached it). */
   ensure(d: number): void {
     if (this.done || this.read[d]) return;
-    const view = this.view(d);
-    for (let at = 0; at < view.length; ) {
-      const n = readSync(this.handle.fd, view, at, view.length - at, d * this.count * 4 + at);
-      if (n === 0) throw new Error(`the dense columns file ended inside column ${d}`);
-      at += n;
-    }
+    const { positions, values, offset } = this.views(d);
+    readFully(this.files.positions, positions, offset, d);
+    readFully(this.files.values, values, offset, d);
     this.read[d] = 1;
   }
 
@@ -54,77 +110,102 @@ class ColumnReader {
     for (let d = 0; d < this.read.length; d++) this.ensure(d);
   }
 
-  /** Reads every column not read yet, then closes the file; a failure leaves the rest to ensure(). */
+  /** Reads every column not read yet, then closes the files; a failure leaves the rest to ensure(). */
   async readRest(): Promise<void> {
     try {
       for (let d = 0; d < this.read.length; d++) {
         if (this.read[d]) continue;
-        const view = this.view(d);
-        for (let at = 0; at < view.length; ) {
-          const { bytesRead } = await this.handle.read(view, at, view.length - at, d * this.count * 4 + at);
-          if (bytesRead === 0) throw new Error(`the dense columns file ended inside column ${d}`);
-          at += bytesRead;
+        const { positions, values, offset } = this.views(d);
+        for (const [handle, view] of [
+          [this.files.positions, positions],
+          [this.files.values, values],
+        ] as const) {
+          for (let at = 0; at < view.length; ) {
+            const { bytesRead } = await handle.read(view, at, view.length - at, offset + at);
+            if (bytesRead === 0) throw new Error(`the dense columns files end inside column ${d}`);
+            at += bytesRead;
+          }
         }
+        // Set only once both halves are in: ensure() may have read this column meanwhile, to the same bytes.
         this.read[d] = 1;
       }
       this.done = true;
-      await this.handle.close();
+      await Promise.all([this.files.positions.close(), this.files.values.close()]);
     } catch {
       // The columns not read stay to be read by ensure(), which reports the problem itself.
     }
   }
 }
 
+function readFully(handle: FileHandle, view: Uint8Array, offset: number, d: number): void {
+  for (let at = 0; at < view.length; ) {
+    const n = readSync(handle.fd, view, at, view.length - at, offset + at);
+    if (n === 0) throw new Error(`the dense columns files end inside column ${d}`);
+    at += n;
+  }
+}
+
 /**
- * Exact cosine search over a dimension-major ("column") matrix of unit vectors, for the builtin
- * embedder. Its vectors are feature-hashed bags of words: a question sets a few dozen of 512
- * dimensions, so scoring every passage on just those dimensions is an exact search at a few
+ * Exact cosine search over the non-zero entries of a dimension-major ("column") matrix of unit
+ * vectors, for the builtin embedder. Its vectors are feature-hashed bags of words: a question sets
+ * a dozen or so of 512 dimensions and a passage about a third, so adding up just the question's
+ * columns, and in them just the passages that set the dimension, is an exact search at a few
  * percent of a full scan, with nothing to build. A graph (HNSW) is the hard case on such
  * vectors: its recall@10 fell to 0.75 at 100k passages.
  *
- * Scores are the same float64 sums a row-major brute force computes (zero dimensions add
- * exactly 0, the rest are added in the same ascending order), so the neighbours are exactly
- * the brute force's, ties broken by the lower position.
+ * Scores are the same float64 sums a row-major brute force computes (zero entries would add
+ * exactly 0, the rest are added in the same ascending order of dimensions), so the neighbours
+ * are exactly the brute force's, ties broken by the lower position.
  */
 export class ColumnDenseIndex implements DenseIndex {
   private ids: IdList;
-  /** columns[d * count + i]: dimension d of passage i's unit vector. */
-  private columns: Float32Array;
-  /** Running scores of one block of passages, reused by every search. */
-  private readonly scores: Float64Array;
+  private columns: SparseColumns;
+  /** Running scores of every passage, one array per query of a searchMany, reused. */
+  private readonly scores: Float64Array[] = [];
   /** Columns of a loaded index still being read; null once everything is in memory. */
   private reader: ColumnReader | null;
 
   constructor(
     readonly dimension: number,
-    contents: { ids: IdList; columns: Float32Array; reader?: ColumnReader } = {
+    contents: { ids: IdList; columns: SparseColumns; reader?: ColumnReader } = {
       ids: new IdList(),
-      columns: new Float32Array(0),
+      columns: {
+        starts: new Float64Array(dimension + 1),
+        positions: new Uint32Array(0),
+        values: new Float32Array(0),
+      },
     },
   ) {
     this.ids = contents.ids;
     this.columns = contents.columns;
     this.reader = contents.reader ?? null;
-    if (this.columns.length !== this.ids.count * dimension)
-      throw new Error(
-        `${this.columns.length} values for ${this.ids.count} vectors of ${dimension} dimensions`,
-      );
-    this.scores = new Float64Array(BLOCK);
+    const { starts, positions, values } = this.columns;
+    if (
+      starts.length !== dimension + 1 ||
+      positions.length !== values.length ||
+      starts[dimension] !== values.length
+    )
+      throw new Error(`column starts do not match ${values.length} entries of ${dimension} dimensions`);
   }
 
-  /** Bulk construction: a preallocated matrix each position's vector is written into once. */
+  /** Bulk construction: a preallocated dense matrix each position's vector is written into once, made sparse at build. */
   static builder(dimension: number, count: number): DenseIndexBuilder {
-    const columns = new Float32Array(dimension * count);
+    let dense: Float32Array | null = new Float32Array(dimension * count);
     return {
       dimension,
       count,
       put(position, vector) {
         checkDimension(vector, dimension);
+        if (!dense) throw new Error("the dense index is already built");
         const u = unit(vector);
-        for (let d = 0; d < dimension; d++) columns[d * count + position] = u[d] ?? 0;
+        for (let d = 0; d < dimension; d++) dense[d * count + position] = u[d] ?? 0;
       },
       build: async (ids) => {
         if (ids.length !== count) throw new Error(`${ids.length} ids for ${count} vectors`);
+        if (!dense) throw new Error("the dense index is already built");
+        const columns = sparseFromDense(dense, dimension, count);
+        // The dense matrix (2 GB at a million passages) is garbage from here on.
+        dense = null;
         return new ColumnDenseIndex(dimension, { ids: new IdList(ids), columns });
       },
     };
@@ -133,16 +214,19 @@ export class ColumnDenseIndex implements DenseIndex {
   static async load(dir: string): Promise<ColumnDenseIndex> {
     const info = JSON.parse(await readFile(path.join(dir, DENSE_INFO_FILE), "utf8")) as DenseIndexInfo;
     const ids = await IdList.load(dir);
-    const handle = await open(path.join(dir, COLUMNS_FILE), "r");
-    const { size } = await handle.stat();
-    if (size !== ids.count * info.dimension * 4) {
-      await handle.close();
-      throw new Error(
-        `${dir}: ${size} bytes of columns for ${ids.count} vectors of ${info.dimension} dimensions`,
-      );
+    const starts = await readTyped(path.join(dir, STARTS_FILE), Float64Array);
+    const entries = starts[info.dimension];
+    if (starts.length !== info.dimension + 1 || entries === undefined)
+      throw new Error(`${dir}: ${starts.length} column starts for ${info.dimension} dimensions`);
+    const positions = await open(path.join(dir, POSITIONS_FILE), "r");
+    const values = await open(path.join(dir, VALUES_FILE), "r");
+    const sizes = [(await positions.stat()).size, (await values.stat()).size];
+    if (sizes.some((size) => size !== entries * 4)) {
+      await Promise.all([positions.close(), values.close()]);
+      throw new Error(`${dir}: ${sizes.join(" and ")} bytes of columns for ${entries} entries`);
     }
-    const columns = new Float32Array(ids.count * info.dimension);
-    const reader = new ColumnReader(handle, columns, ids.count, info.dimension);
+    const columns = { starts, positions: new Uint32Array(entries), values: new Float32Array(entries) };
+    const reader = new ColumnReader({ positions, values }, columns, info.dimension);
     void reader.readRest();
     return new ColumnDenseIndex(info.dimension, { ids, columns, reader });
   }
@@ -151,10 +235,10 @@ export class ColumnDenseIndex implements DenseIndex {
     return this.ids.count;
   }
 
-  /** The stored unit vectors, dimension-major (for benchmarks that check the search against them). */
+  /** The stored unit vectors as a dense dimension-major matrix (for benchmarks that check the search against them). */
   get matrix(): { columns: Float32Array; count: number } {
     this.reader?.ensureAll();
-    return { columns: this.columns, count: this.count };
+    return { columns: denseFromSparse(this.columns, this.dimension, this.count), count: this.count };
   }
 
   add(ids: readonly string[], vectors: readonly ArrayLike<number>[]): void {
@@ -165,15 +249,15 @@ export class ColumnDenseIndex implements DenseIndex {
     this.reader = null;
     const before = this.count;
     const after = before + ids.length;
-    const columns = new Float32Array(this.dimension * after);
-    for (let d = 0; d < this.dimension; d++)
-      columns.set(this.columns.subarray(d * before, (d + 1) * before), d * after);
+    const dense = new Float32Array(this.dimension * after);
+    const old = denseFromSparse(this.columns, this.dimension, before);
+    for (let d = 0; d < this.dimension; d++) dense.set(old.subarray(d * before, (d + 1) * before), d * after);
     vectors.forEach((vector, i) => {
       checkDimension(vector, this.dimension);
       const u = unit(vector);
-      for (let d = 0; d < this.dimension; d++) columns[d * after + before + i] = u[d] ?? 0;
+      for (let d = 0; d < this.dimension; d++) dense[d * after + before + i] = u[d] ?? 0;
     });
-    this.columns = columns;
+    this.columns = sparseFromDense(dense, this.dimension, after);
     this.ids.push(ids);
   }
 
@@ -182,61 +266,47 @@ export class ColumnDenseIndex implements DenseIndex {
   }
 
   /**
-   * Several queries in one pass over the columns (a comparison searches its question and one
-   * sub-query per side): each block of a column is read from memory once and added into every
-   * query that sets that dimension, where separate searches read it once per query. Each query's
-   * scores are summed exactly as search() alone sums them, so the hits are the same.
+   * Several queries at once (a comparison searches its question and one sub-query per side).
+   * Each query's scores are summed exactly as search() alone sums them, so the hits are the same.
    */
   searchMany(vectors: number[][], k: number): SearchHit[][] {
     const n = this.count;
     const m = Math.min(k, n);
     if (m <= 0) return vectors.map(() => []);
-    const queries = vectors.map((v) => unit(v));
-    const dimensionsUsed: number[] = [];
-    for (let d = 0; d < this.dimension; d++) if (queries.some((q) => q[d] !== 0)) dimensionsUsed.push(d);
-    for (const d of dimensionsUsed) this.reader?.ensure(d);
-    const scores = queries.map((_, qi) => (qi === 0 ? this.scores : new Float64Array(BLOCK)));
-    const columns = this.columns;
-    const best = queries.map(() => new Int32Array(m).fill(-1));
-    const bestScore = queries.map(() => new Float64Array(m).fill(Number.NEGATIVE_INFINITY));
-    // Passages a block at a time, so the block's running scores stay in the CPU cache while
-    // every query dimension is added in (a full-length score array went to memory and back
-    // once per dimension). Each passage still sums its dimensions in ascending order.
-    for (let from = 0; from < n; from += BLOCK) {
-      const to = Math.min(n, from + BLOCK);
-      const length = to - from;
-      for (const s of scores) s.fill(0, 0, length);
-      for (const d of dimensionsUsed) {
-        const column = columns.subarray(d * n + from, d * n + to);
-        for (let qi = 0; qi < queries.length; qi++) {
-          const q = queries[qi]![d]!;
-          if (q === 0) continue;
-          addScaled(scores[qi]!, column, q, length);
-        }
+    const { starts, positions, values } = this.columns;
+    return vectors.map((vector, qi) => {
+      const q = unit(vector);
+      let scores = this.scores[qi];
+      if (scores?.length !== n) {
+        scores = new Float64Array(n);
+        this.scores[qi] = scores;
+      } else scores.fill(0);
+      // Dimensions in ascending order, so each passage sums its entries in the brute force's order.
+      for (let d = 0; d < this.dimension; d++) {
+        const w = q[d] as number;
+        if (w === 0) continue;
+        this.reader?.ensure(d);
+        addColumn(scores, positions, values, starts[d] as number, starts[d + 1] as number, w);
       }
-      for (let qi = 0; qi < queries.length; qi++) {
-        const s = scores[qi]!;
-        const top = best[qi]!;
-        const topScore = bestScore[qi]!;
-        // The m best in a sorted buffer: almost every passage fails the first comparison.
-        for (let i = 0; i < length; i++) {
-          const value = s[i]!;
-          if (value <= topScore[m - 1]!) continue;
-          let p = m - 1;
-          // Strictly less: an equal score already kept came from a lower position and stays ahead.
-          while (p > 0 && topScore[p - 1]! < value) {
-            topScore[p] = topScore[p - 1]!;
-            top[p] = top[p - 1]!;
-            p--;
-          }
-          topScore[p] = value;
-          top[p] = from + i;
+      const top = new Int32Array(m).fill(-1);
+      const topScore = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+      // The m best in a sorted buffer: almost every passage fails the first comparison.
+      for (let i = 0; i < n; i++) {
+        const value = scores[i] as number;
+        if (value <= (topScore[m - 1] as number)) continue;
+        let p = m - 1;
+        // Strictly less: an equal score already kept came from a lower position and stays ahead.
+        while (p > 0 && (topScore[p - 1] as number) < value) {
+          topScore[p] = topScore[p - 1] as number;
+          top[p] = top[p - 1] as number;
+          p--;
         }
+        topScore[p] = value;
+        top[p] = i;
       }
-    }
-    return queries.map((_, qi) => {
       const hits: SearchHit[] = [];
-      for (let p = 0; p < m; p++) hits.push({ id: this.ids.at(best[qi]![p]!), score: bestScore[qi]![p]! });
+      for (let p = 0; p < m; p++)
+        hits.push({ id: this.ids.at(top[p] as number), score: topScore[p] as number });
       return hits;
     });
   }
@@ -244,7 +314,9 @@ export class ColumnDenseIndex implements DenseIndex {
   async save(dir: string): Promise<void> {
     this.reader?.ensureAll();
     await mkdir(dir, { recursive: true });
-    await writeTyped(path.join(dir, COLUMNS_FILE), this.columns);
+    await writeTyped(path.join(dir, STARTS_FILE), this.columns.starts);
+    await writeTyped(path.join(dir, POSITIONS_FILE), this.columns.positions);
+    await writeTyped(path.join(dir, VALUES_FILE), this.columns.values);
     await this.ids.save(dir);
     const info: DenseIndexInfo = { kind: "column", dimension: this.dimension, count: this.count };
     await writeFile(path.join(dir, DENSE_INFO_FILE), JSON.stringify(info));
@@ -252,19 +324,33 @@ export class ColumnDenseIndex implements DenseIndex {
 }
 
 /**
- * scores[i] += column[i] × q for the first `length` entries, four at a time: V8 keeps the
- * unrolled loop's loads and adds in registers, about 2.5× faster than one at a time here. Each
- * entry is still one float64 multiply-add, so every sum is the same as the plain loop's.
+ * scores[positions[j]] += values[j] × w for the column's entries [from, to), four at a time
+ * (V8 keeps the unrolled loop's loads in registers). Each entry is one float64 multiply-add, as
+ * in the brute force.
  */
-function addScaled(scores: Float64Array, column: Float32Array, q: number, length: number): void {
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    scores[i] = scores[i]! + column[i]! * q;
-    scores[i + 1] = scores[i + 1]! + column[i + 1]! * q;
-    scores[i + 2] = scores[i + 2]! + column[i + 2]! * q;
-    scores[i + 3] = scores[i + 3]! + column[i + 3]! * q;
+function addColumn(
+  scores: Float64Array,
+  positions: Uint32Array,
+  values: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+): void {
+  let j = from;
+  for (; j + 3 < to; j += 4) {
+    const a = positions[j] as number;
+    const b = positions[j + 1] as number;
+    const c = positions[j + 2] as number;
+    const e = positions[j + 3] as number;
+    scores[a] = (scores[a] as number) + (values[j] as number) * w;
+    scores[b] = (scores[b] as number) + (values[j + 1] as number) * w;
+    scores[c] = (scores[c] as number) + (values[j + 2] as number) * w;
+    scores[e] = (scores[e] as number) + (values[j + 3] as number) * w;
   }
-  for (; i < length; i++) scores[i] = scores[i]! + column[i]! * q;
+  for (; j < to; j++) {
+    const a = positions[j] as number;
+    scores[a] = (scores[a] as number) + (values[j] as number) * w;
+  }
 }
 
 function checkDimension(vector: ArrayLike<number>, dimension: number): void {
