@@ -187,9 +187,25 @@ export class Bm25Index {
   private readonly order: Uint32Array;
   /** Per-passage score accumulator reused by every search (zeroed again after each). */
   private scores: Float64Array | undefined;
+  /**
+   * Each passage's length normalisation, k1 · (1 − b + b · length / average), worked out on the
+   * first search rather than once per posting: the same float64 operations in the same order, so
+   * the same scores.
+   */
+  private norms: Float64Array | undefined;
 
   constructor(private readonly data: Bm25Data) {
     this.order = identityOrder(data.terms.count);
+  }
+
+  private lengthNorms(): Float64Array {
+    if (this.norms) return this.norms;
+    const { k1, b, avgLength, lengths } = this.data;
+    const norms = new Float64Array(lengths.length);
+    for (let doc = 0; doc < lengths.length; doc++)
+      norms[doc] = k1 * (1 - b + (b * (lengths[doc] as number)) / (avgLength || 1));
+    this.norms = norms;
+    return norms;
   }
 
   get size(): number {
@@ -230,9 +246,10 @@ export class Bm25Index {
    * and sorting all of them cost more than scoring them.
    */
   search(queryTerms: string[], k: number): Bm25Hit[] {
-    const { k1, b, avgLength, lengths, starts, docs, tfs } = this.data;
+    const { k1, starts, docs, tfs } = this.data;
     this.scores ??= new Float64Array(this.size);
     const scores = this.scores;
+    const norms = this.lengthNorms();
     const touched: number[] = [];
     for (const term of new Set(queryTerms)) {
       const t = this.termId(term);
@@ -241,8 +258,7 @@ export class Bm25Index {
       for (let j = starts[t]!; j < starts[t + 1]!; j++) {
         const doc = docs[j]!;
         const tf = tfs[j]!;
-        const len = lengths[doc]!;
-        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / (avgLength || 1)));
+        const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
         // Every contribution is positive (idf ≥ 0.01, tf ≥ 1), so 0 means "not scored yet".
         if (scores[doc] === 0) touched.push(doc);
         scores[doc] = scores[doc]! + s;
@@ -276,6 +292,9 @@ function topK(docs: number[], scores: Float64Array, k: number): Bm25Hit[] {
     }
   };
   for (const doc of docs) {
+    // Most passages score below the worst kept one: rejected on the score alone, before the
+    // full comparison (which only decides between equal scores).
+    if (heap.length === k && (scores[doc] ?? 0) < (scores[heap[0] ?? 0] ?? 0)) continue;
     if (heap.length < k) {
       heap.push(doc);
       let i = heap.length - 1;
