@@ -49,8 +49,9 @@ export async function buildSearchStructures(
           [],
           chunks.slice(from, from + PASSAGES_PER_TURN).map((c) => lexicalText(c)),
         ),
-      ({ passages }) => {
-        for (const p of passages) bm25.addCounted(p.terms, p.tfs, p.length);
+      ({ vocabulary, passages }) => {
+        const ids = vocabulary.map((term) => bm25.termId(term));
+        for (const p of passages) bm25.addIds(p.terms, ids, p.tfs, p.length);
       },
     );
   } else {

@@ -39,14 +39,28 @@ parentPort.on("message", ({ id, embed, lexical, parse }) => {
       vectors.set(embeddings.embedText(text), i * embeddings.dimension);
     });
     // Each passage's distinct terms with their frequencies, and its length in terms: what BM25
-    // keeps of a passage, in a fraction of the strings a full term list would send back.
+    // keeps of a passage. Terms travel once per batch (`vocabulary`); passages name them by index,
+    // so the main thread looks up a few thousand strings a batch rather than every passage's.
+    const vocabulary = [];
+    const indexOf = new Map();
     const passages = lexical.map((text) => {
       const all = tokenizer.terms(text);
       const tf = new Map();
       for (const t of all) tf.set(t, (tf.get(t) ?? 0) + 1);
-      return { terms: [...tf.keys()], tfs: Uint32Array.from(tf.values()), length: all.length };
+      const terms = new Uint32Array(tf.size);
+      let i = 0;
+      for (const t of tf.keys()) {
+        let at = indexOf.get(t);
+        if (at === undefined) {
+          at = vocabulary.length;
+          vocabulary.push(t);
+          indexOf.set(t, at);
+        }
+        terms[i++] = at;
+      }
+      return { terms, tfs: Uint32Array.from(tf.values()), length: all.length };
     });
-    parentPort.postMessage({ id, vectors, passages }, [vectors.buffer]);
+    parentPort.postMessage({ id, vectors, vocabulary, passages }, [vectors.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err?.stack ?? err) });
   }

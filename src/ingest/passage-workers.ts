@@ -12,8 +12,8 @@ import { Worker } from "node:worker_threads";
 import type { Article, ArticleMeta } from "../types.js";
 
 export interface TokenisedPassage {
-  /** Distinct terms… */
-  terms: string[];
+  /** Distinct terms, as indexes into the batch's vocabulary… */
+  terms: Uint32Array;
   /** …and how often each occurs. */
   tfs: Uint32Array;
   /** All terms, counting repeats. */
@@ -23,6 +23,8 @@ export interface TokenisedPassage {
 export interface PassageWorkResult {
   /** One row of `dimension` floats per text to embed. */
   vectors: Float32Array;
+  /** The distinct terms of the batch's tokenised passages. */
+  vocabulary: string[];
   passages: TokenisedPassage[];
 }
 
@@ -34,6 +36,7 @@ interface Pending {
 interface Reply {
   id: number;
   vectors: Float32Array;
+  vocabulary: string[];
   passages: TokenisedPassage[];
   article?: Article;
   /** Why a file given to parse cannot be used (the loader's skip reason). */
@@ -110,8 +113,8 @@ export class PassageWorkers {
   /** Embeds `embed` and tokenises `lexical` on the next worker in turn. */
   async run(embed: string[], lexical: string[]): Promise<PassageWorkResult> {
     if (embed.length > 0 && !this.embeds) throw new Error("the passage workers run another embedder");
-    const { vectors, passages } = await this.send({ embed, lexical });
-    return { vectors, passages };
+    const { vectors, vocabulary, passages } = await this.send({ embed, lexical });
+    return { vectors, vocabulary, passages };
   }
 
   /**

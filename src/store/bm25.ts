@@ -62,17 +62,36 @@ export class Bm25Builder {
 
   /** A passage already counted: its distinct terms, their frequencies and its length in terms. */
   addCounted(terms: readonly string[], tfs: ArrayLike<number>, length: number): void {
+    const ids = terms.map((term) => this.termId(term));
+    this.addIds(
+      ids.map((_, i) => i),
+      ids,
+      tfs,
+      length,
+    );
+  }
+
+  /** The builder's id for a term, given one on first sight. */
+  termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.termIds.size;
+      this.termIds.set(term, id);
+    }
+    return id;
+  }
+
+  /**
+   * A passage already counted, its distinct terms named by index into `ids` (termId of a batch's
+   * vocabulary, looked up once for many passages), with their frequencies and its length.
+   */
+  addIds(terms: ArrayLike<number>, ids: readonly number[], tfs: ArrayLike<number>, length: number): void {
     if (this.pairs + terms.length > this.pairTerms.length) this.grow(this.pairs + terms.length);
-    terms.forEach((term, i) => {
-      let id = this.termIds.get(term);
-      if (id === undefined) {
-        id = this.termIds.size;
-        this.termIds.set(term, id);
-      }
-      this.pairTerms[this.pairs] = id;
+    for (let i = 0; i < terms.length; i++) {
+      this.pairTerms[this.pairs] = ids[terms[i] as number] as number;
       this.pairTfs[this.pairs] = tfs[i] ?? 0;
       this.pairs++;
-    });
+    }
     this.lengths.push(length);
     this.docStarts.push(this.pairs);
   }

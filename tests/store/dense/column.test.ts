@@ -114,6 +114,16 @@ describe("ColumnDenseIndex against brute force", () => {
     expect(index.search([1, 0, 0, 0], 3).map((h) => h.id)).toEqual(["b", "d", "a"]);
   });
 
+  it("keeps the last vector put at a position, zeros included", async () => {
+    const builder = ColumnDenseIndex.builder(4, 2);
+    builder.put(0, [1, 1, 0, 0]);
+    builder.put(0, [0, 0, 1, 0]);
+    builder.put(1, [0, 1, 0, 0]);
+    const index = (await builder.build(["a", "b"])) as ColumnDenseIndex;
+    expect(Array.from(index.matrix.columns)).toEqual([0, 0, 0, 1, 1, 0, 0, 0]);
+    expect(index.search([1, 0, 0, 0], 2).map((h) => h.score)).toEqual([0, 0]);
+  });
+
   it("refuses a vector of the wrong dimension", () => {
     expect(() => new ColumnDenseIndex(4).add(["a"], [[1, 0]])).toThrow(/2 dimensions, expected 4/);
     expect(() => ColumnDenseIndex.builder(4, 1).put(0, [1])).toThrow(/1 dimensions, expected 4/);
