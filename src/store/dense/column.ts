@@ -160,8 +160,8 @@ function readFully(handle: FileHandle, view: Uint8Array, offset: number, d: numb
 export class ColumnDenseIndex implements DenseIndex {
   private ids: IdList;
   private columns: SparseColumns;
-  /** Running scores of every passage, one array per query of a searchMany, reused. */
-  private readonly scores: Float64Array[] = [];
+  /** Running scores of every passage for the queries of a searchMany, interleaved, reused. */
+  private scores = new Float64Array(0);
   /** Columns of a loaded index still being read; null once everything is in memory. */
   private reader: ColumnReader | null;
 
@@ -276,27 +276,50 @@ export class ColumnDenseIndex implements DenseIndex {
   searchMany(vectors: number[][], k: number): SearchHit[][] {
     const n = this.count;
     const m = Math.min(k, n);
-    if (m <= 0) return vectors.map(() => []);
+    const count = vectors.length;
+    if (m <= 0 || count === 0) return vectors.map(() => []);
     const { starts, positions, values } = this.columns;
-    return vectors.map((vector, qi) => {
-      const q = unit(vector);
-      let scores = this.scores[qi];
-      if (scores?.length !== n) {
-        scores = new Float64Array(n);
-        this.scores[qi] = scores;
-      } else scores.fill(0);
-      // Dimensions in ascending order, so each passage sums its entries in the brute force's order.
-      for (let d = 0; d < this.dimension; d++) {
-        const w = q[d] as number;
+    const queries = vectors.map(unit);
+    // The queries' running scores interleaved (passage i's score for query q at i × count + q):
+    // a comparison's queries share most dimensions, so one walk of a column updates all of them
+    // in one cache line instead of three walks writing three arrays.
+    const size = n * count;
+    // Kept at the largest size asked for: a plain question and a comparison alternate.
+    if (this.scores.length < size) this.scores = new Float64Array(size);
+    const scores = this.scores.subarray(0, size);
+    scores.fill(0);
+    const active = new Int32Array(count);
+    const weights = new Float64Array(count);
+    // Dimensions in ascending order, so each passage sums its entries in the brute force's order.
+    for (let d = 0; d < this.dimension; d++) {
+      let used = 0;
+      for (let q = 0; q < count; q++) {
+        const w = (queries[q] as Float64Array)[d] as number;
         if (w === 0) continue;
-        this.reader?.ensure(d);
-        addColumn(scores, positions, values, starts[d] as number, starts[d + 1] as number, w);
+        active[used] = q;
+        weights[used] = w;
+        used++;
       }
+      if (used === 0) continue;
+      this.reader?.ensure(d);
+      addColumn(
+        scores,
+        count,
+        positions,
+        values,
+        starts[d] as number,
+        starts[d + 1] as number,
+        active,
+        weights,
+        used,
+      );
+    }
+    return queries.map((_, q) => {
       const top = new Int32Array(m).fill(-1);
       const topScore = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
       // The m best in a sorted buffer: almost every passage fails the first comparison.
       for (let i = 0; i < n; i++) {
-        const value = scores[i] as number;
+        const value = scores[i * count + q] as number;
         if (value <= (topScore[m - 1] as number)) continue;
         let p = m - 1;
         // Strictly less: an equal score already kept came from a lower position and stays ahead.
@@ -328,11 +351,82 @@ export class ColumnDenseIndex implements DenseIndex {
 }
 
 /**
- * scores[positions[j]] += values[j] × w for the column's entries [from, to), four at a time
- * (V8 keeps the unrolled loop's loads in registers). Each entry is one float64 multiply-add, as
- * in the brute force.
+ * For the column's entries [from, to) and each of the `used` active queries:
+ * scores[positions[j] × stride + query] += values[j] × weight, one float64 multiply-add per
+ * entry and query, as in the brute force. One and two queries (a plain question; a comparison
+ * whose side words fall in a dimension the question lacks) are unrolled by hand: V8 keeps those
+ * loops' loads in registers, not an inner loop over the queries.
  */
 function addColumn(
+  scores: Float64Array,
+  stride: number,
+  positions: Uint32Array,
+  values: Float32Array,
+  from: number,
+  to: number,
+  active: Int32Array,
+  weights: Float64Array,
+  used: number,
+): void {
+  const q0 = active[0] as number;
+  const w0 = weights[0] as number;
+  if (stride === 1) {
+    addSingle(scores, positions, values, from, to, w0);
+    return;
+  }
+  if (used === 1) {
+    let j = from;
+    for (; j + 3 < to; j += 4) {
+      const a = (positions[j] as number) * stride + q0;
+      const b = (positions[j + 1] as number) * stride + q0;
+      const c = (positions[j + 2] as number) * stride + q0;
+      const e = (positions[j + 3] as number) * stride + q0;
+      scores[a] = (scores[a] as number) + (values[j] as number) * w0;
+      scores[b] = (scores[b] as number) + (values[j + 1] as number) * w0;
+      scores[c] = (scores[c] as number) + (values[j + 2] as number) * w0;
+      scores[e] = (scores[e] as number) + (values[j + 3] as number) * w0;
+    }
+    for (; j < to; j++) {
+      const a = (positions[j] as number) * stride + q0;
+      scores[a] = (scores[a] as number) + (values[j] as number) * w0;
+    }
+    return;
+  }
+  const q1 = active[1] as number;
+  const w1 = weights[1] as number;
+  if (used === 2) {
+    for (let j = from; j < to; j++) {
+      const base = (positions[j] as number) * stride;
+      const v = values[j] as number;
+      scores[base + q0] = (scores[base + q0] as number) + v * w0;
+      scores[base + q1] = (scores[base + q1] as number) + v * w1;
+    }
+    return;
+  }
+  if (used === 3) {
+    const q2 = active[2] as number;
+    const w2 = weights[2] as number;
+    for (let j = from; j < to; j++) {
+      const base = (positions[j] as number) * stride;
+      const v = values[j] as number;
+      scores[base + q0] = (scores[base + q0] as number) + v * w0;
+      scores[base + q1] = (scores[base + q1] as number) + v * w1;
+      scores[base + q2] = (scores[base + q2] as number) + v * w2;
+    }
+    return;
+  }
+  for (let j = from; j < to; j++) {
+    const base = (positions[j] as number) * stride;
+    const v = values[j] as number;
+    for (let u = 0; u < used; u++) {
+      const at = base + (active[u] as number);
+      scores[at] = (scores[at] as number) + v * (weights[u] as number);
+    }
+  }
+}
+
+/** addColumn for one query alone: scores[positions[j]] += values[j] × w, four at a time. */
+function addSingle(
   scores: Float64Array,
   positions: Uint32Array,
   values: Float32Array,

@@ -80,6 +80,28 @@ describe("ColumnDenseIndex against brute force", () => {
     expect(index.searchMany([], 10)).toEqual([]);
   });
 
+  it("sums every query of a batch exactly when they share dimensions (a question and its per-side variants)", () => {
+    const many = Array.from({ length: 5000 }, () => sparse(rand, DIM, 24));
+    const index = new ColumnDenseIndex(DIM);
+    index.add(
+      many.map((_, i) => `m${i}`),
+      many,
+    );
+    // A base query and variants adding one dimension each: one to five queries set a dimension.
+    const base = sparse(rand, DIM, 8);
+    const batch = [
+      base,
+      ...Array.from({ length: 4 }, (_, v) => base.map((x, d) => (d === v * 7 + 1 ? x + 0.5 : x))),
+    ];
+    for (const size of [1, 2, 3, 4, 5]) {
+      const together = index.searchMany(batch.slice(0, size), 30);
+      batch.slice(0, size).forEach((q, qi) => {
+        expect(together[qi]).toEqual(index.search(q, 30));
+        expect(together[qi]?.map((h) => Number(h.id.slice(1)))).toEqual(bruteForce(many, q, 30));
+      });
+    }
+  });
+
   it("answers exactly from a loaded index at once, while its columns are still being read", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "column-load-"));
     try {
