@@ -31,7 +31,7 @@ export function assessEvidence(
   lexical: LexicalSearch,
   tokenizer: Tokenizer,
 ): Evidence {
-  const view = matchableTexts(tokenizer);
+  const view = matchableTexts(tokenizer, lexical);
   const weights = retrieval.conceptWeights;
   const views = retrieval.top.slice(0, 3).map((s) => view(s.chunk));
   const { share, missing } = coverage(analysis, weights, views);

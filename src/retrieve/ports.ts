@@ -20,6 +20,12 @@ export interface LexicalSearch {
   search(terms: string[], k: number): SearchHit[];
   /** Passages containing the term (0 when none does). */
   documentFrequency(term: string): number;
+  /**
+   * The passage's indexed terms (its heading path, lead and text, tokenised as ingest did), for
+   * membership tests; undefined when the id is not in this index. Optional: a store that cannot
+   * answer cheaply leaves it out and callers tokenise the passage themselves.
+   */
+  indexedTerms?(id: string): { has(term: string): boolean } | undefined;
 }
 
 /** Nearest passages to a query vector; scores are cosine similarities. */

@@ -81,7 +81,7 @@ export async function retrieve(
     fused,
     lists,
     deps.reranker,
-    { analysis, conceptWeights: weights },
+    { analysis, conceptWeights: weights, lexical: index.lexical },
     { depth: settings.rerankDepth, listHead: settings.listHead, order },
   );
   // Ten beyond what is reported, so that balancing sides has passages to choose from.
@@ -93,7 +93,7 @@ export async function retrieve(
 
   let speaksFor: ((p: ScoredPassage, side: Side) => boolean) | null = null;
   if (analysis.comparison) {
-    const view = matchableTexts(deps.tokenizer);
+    const view = matchableTexts(deps.tokenizer, index.lexical);
     speaksFor = (p, side) => {
       const ps = passageSide(p.chunk);
       return (

@@ -252,6 +252,26 @@ export class Bm25Index {
     return out;
   }
 
+  /**
+   * Whether passage `doc` contains the term: a binary search in the term's postings, which are
+   * in passage order. Cheaper than re-tokenising a passage to learn which words it uses.
+   */
+  contains(term: string, doc: number): boolean {
+    const t = this.termId(term);
+    if (t < 0) return false;
+    const { starts, docs } = this.data;
+    let lo = starts[t] as number;
+    let hi = (starts[t + 1] as number) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = docs[mid] as number;
+      if (at === doc) return true;
+      if (at < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
   /** Robertson–Spärck Jones IDF, floored at a small positive value so common terms still count a little. */
   idf(term: string): number {
     const n = this.size;

@@ -42,6 +42,10 @@ function lexicalById(bm25: Bm25Index, store: PassageStore): LexicalSearch {
     search: (terms, k): SearchHit[] =>
       bm25.search(terms, k).map((h) => ({ id: store.idAt(h.index), score: h.score })),
     documentFrequency: (term) => bm25.documentFrequency(term),
+    indexedTerms: (id) => {
+      const position = store.positionOf(id);
+      return position < 0 ? undefined : { has: (term: string) => bm25.contains(term, position) };
+    },
   };
 }
 

@@ -9,7 +9,8 @@ export interface ConceptForms {
 
 /** A text as concept matching sees it: its tokens, and the folded text itself (see foldText). */
 export interface MatchableText {
-  terms: Set<string>;
+  /** The text's terms (a Set, or a view of an index's postings: see src/retrieve/coverage.ts). */
+  terms: { has(term: string): boolean };
   text: string;
 }
 

@@ -27,7 +27,7 @@ export class CoverageReranker implements Reranker {
   ) {}
 
   async rerank(passages: ScoredPassage[], query: RerankQuery): Promise<ScoredPassage[]> {
-    const view = matchableTexts(this.tokenizer);
+    const view = matchableTexts(this.tokenizer, query.lexical);
     const best = passages[0]?.score ?? 1;
     return passages.map((p) => {
       const answered = coverage(query.analysis, query.conceptWeights, [view(p.chunk)]).share;

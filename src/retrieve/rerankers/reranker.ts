@@ -1,4 +1,5 @@
 import type { ScoredPassage } from "../passages.js";
+import type { LexicalSearch } from "../ports.js";
 import type { QueryAnalysis } from "../query.js";
 
 /** What a reranker knows about the question. */
@@ -6,6 +7,8 @@ export interface RerankQuery {
   analysis: QueryAnalysis;
   /** IDF weight of each of analysis.concepts in this index, in concept order. */
   conceptWeights: number[];
+  /** The index the passages come from: its indexed terms spare tokenising them again. */
+  lexical?: Pick<LexicalSearch, "indexedTerms">;
 }
 
 /**
