@@ -213,8 +213,17 @@ const SLACK = 1e-9;
 /** Candidates fewer than the postings by this factor are looked up by seeking, more by a walk. */
 const SPARSE = 8;
 
-/** A query term found in the index: its postings' range and its idf. */
+/**
+ * Terms with at least this many postings are bounded by their largest contribution, worked
+ * out on first use and kept; shorter ones by idf · (k1 + 1), which costs nothing. The common
+ * terms' bounds decide how early lookups replace scanning, and idf · (k1 + 1) overstates them:
+ * a contribution reaches it only as tf / (tf + norm) nears 1, which few postings come close to.
+ */
+const MEASURED_BOUND_POSTINGS = 1024;
+
+/** A query term found in the index: its place in the term table, its postings' range and its idf. */
 interface QueryTerm {
+  id: number;
   start: number;
   end: number;
   idf: number;
@@ -231,11 +240,14 @@ export class Bm25Index {
    */
   private norms: Float64Array | undefined;
   /**
-   * Whether idf · (k1 + 1) bounds every contribution, which pruning relies on: it holds when k1
-   * is finite and not negative and every norm is finite and not negative (tf ≥ 1, so tf / (tf +
-   * norm) ≤ 1). A b above 1 makes short passages' norms negative; those indexes are scored in full.
+   * Whether every contribution is positive and at most idf · (k1 + 1), which pruning relies on:
+   * it holds when k1 is finite and not negative and every norm is finite and not negative
+   * (tf ≥ 1, so tf / (tf + norm) ≤ 1). A b above 1 makes short passages' norms negative; those
+   * indexes are scored in full.
    */
   private boundsHold = false;
+  /** Per term with long postings, the largest contribution any of its postings makes. */
+  private readonly largest = new Map<number, number>();
 
   constructor(private readonly data: Bm25Data) {
     this.order = identityOrder(data.terms.count);
@@ -299,7 +311,7 @@ export class Bm25Index {
     const terms: QueryTerm[] = [];
     for (const term of new Set(queryTerms)) {
       const t = this.termId(term);
-      if (t >= 0) terms.push({ start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
+      if (t >= 0) terms.push({ id: t, start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
     }
     this.scores ??= new Float64Array(this.size);
     return this.boundsHold ? this.searchPruned(terms, k, norms) : this.searchAll(terms, k, norms);
@@ -329,9 +341,28 @@ export class Bm25Index {
     return top;
   }
 
+  /** The most the term adds to any passage's score (the first use of a long term reads its postings). */
+  private bound(term: QueryTerm, norms: Float64Array): number {
+    const { k1, docs, tfs } = this.data;
+    const { id, start, end, idf } = term;
+    if (end - start < MEASURED_BOUND_POSTINGS) return idf * (k1 + 1);
+    let largest = this.largest.get(id);
+    if (largest === undefined) {
+      // The very expression search evaluates, so the bound holds to the last bit.
+      largest = 0;
+      for (let j = start; j < end; j++) {
+        const tf = tfs[j]!;
+        const s = (idf * tf * (k1 + 1)) / (tf + norms[docs[j]!]!);
+        if (s > largest) largest = s;
+      }
+      this.largest.set(id, largest);
+    }
+    return largest;
+  }
+
   /**
-   * MaxScore-style dynamic pruning. Query terms are taken rarest first (highest bound on a
-   * contribution, idf · (k1 + 1)). While the bounds of the terms still to come add up to at
+   * MaxScore-style dynamic pruning. Query terms are taken by their bound on a contribution,
+   * highest first (roughly rarest first). While the bounds of the terms still to come add up to at
    * least the k-th best score found so far, a passage seen in none of the terms yet could still
    * reach the top k, so a term's postings are scored in full ("essential" terms). Once they add
    * up to less, no unseen passage can, and the remaining terms (the common ones, whose postings
@@ -346,13 +377,12 @@ export class Bm25Index {
     const { k1, docs, tfs } = this.data;
     const scores = this.scores!;
     const n = terms.length;
+    const bounds = terms.map((term) => this.bound(term, norms));
     const byBound = terms.map((_, i) => i);
-    // Equal idfs mean equal document frequencies, so the tie-break only keeps the order stable.
-    byBound.sort((x, y) => terms[y]!.idf - terms[x]!.idf || x - y);
+    byBound.sort((x, y) => bounds[y]! - bounds[x]! || x - y);
     // rest[i]: the most that the terms byBound[i …] can add to any passage's score.
     const rest = new Float64Array(n + 1);
-    for (let i = n - 1; i >= 0; i--)
-      rest[i] = (rest[i + 1]! + terms[byBound[i]!]!.idf * (k1 + 1)) * (1 + SLACK);
+    for (let i = n - 1; i >= 0; i--) rest[i] = (rest[i + 1]! + bounds[byBound[i]!]!) * (1 + SLACK);
     // Terms byBound[0 … few − 1] have fewer than k postings together, so after term i − 1 at
     // least one of the k best partial sums has none of them and is at most rest[few] − rest[i].
     // Switching to lookups before term i needs the k-th best above rest[i], which falls with i:

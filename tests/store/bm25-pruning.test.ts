@@ -60,15 +60,25 @@ interface Collection {
   b: number;
 }
 
-function randomCollection(rand: () => number): Collection {
+function randomCollection(rand: () => number, fewest = 0, most = 400): Collection {
   const vocabulary = Array.from({ length: 5 + Math.floor(rand() * 300) }, (_, i) => `词${i}`);
   const rank = zipf(rand, vocabulary.length, 0.8 + rand() * 0.8);
   const docs: string[][] = [];
-  const count = Math.floor(rand() * 400);
+  const count = fewest + Math.floor(rand() * (most - fewest));
   for (let d = 0; d < count; d++) {
     // Identical passages tie on every query: the lower position must win.
     if (docs.length > 0 && rand() < 0.1) {
       docs.push([...docs[Math.floor(rand() * docs.length)]!]);
+      continue;
+    }
+    // A common term repeated: the one passage where that term makes its largest contribution,
+    // and so where a bound on it is tight.
+    if (rand() < 0.03) {
+      const repeated = vocabulary[rank()]!;
+      docs.push([
+        ...Array.from({ length: 2 + Math.floor(rand() * 30) }, () => repeated),
+        vocabulary[rank()]!,
+      ]);
       continue;
     }
     docs.push(Array.from({ length: Math.floor(rand() * 40) }, () => vocabulary[rank()]!));
@@ -117,6 +127,53 @@ describe("Bm25Index.search with pruning", () => {
       }
     }
     expect(nonEmpty).toBeGreaterThan(10_000);
+  });
+
+  it("agrees on collections where common terms have long enough postings for a measured bound", () => {
+    const rand = prng(29);
+    let measured = 0;
+    for (let trial = 0; trial < 4; trial++) {
+      const { docs, vocabulary, k1, b } = randomCollection(rand, 3000, 5000);
+      const data = buildBm25(docs, k1, b);
+      const index = new Bm25Index(data);
+      measured += vocabulary.filter((term) => index.documentFrequency(term) >= 1024).length;
+      for (let q = 0; q < 40; q++) {
+        const query = randomQuery(rand, vocabulary);
+        for (const k of [1, 5, 10, 50, 200]) {
+          const expected = reference(data, index, query, k);
+          expect(index.search(query, k), `trial ${trial}, query ${query.join(" ")}, k ${k}`).toEqual(
+            expected,
+          );
+        }
+      }
+    }
+    expect(measured).toBeGreaterThan(10);
+  });
+
+  it("finds a passage that reaches the top k only through a common term's largest contribution", () => {
+    // Passage 0 repeats the common term: that term's largest contribution. The last three hold
+    // the rare term, padded so that their scores sweep past passage 0's. Where they fall just
+    // below it, a bound on the common term any lower than that contribution would skip passage 0.
+    let closest = Number.POSITIVE_INFINITY;
+    for (const repeats of [12, 13]) {
+      for (let padding = 40; padding < 90; padding++) {
+        const docs = [Array.from({ length: repeats }, () => "常见")];
+        for (let i = 0; i < 1500; i++) docs.push(i % 4 === 0 ? [`填充${i % 50}`] : ["常见", `填充${i % 50}`]);
+        for (let i = 0; i < 3; i++)
+          docs.push(["稀有", ...Array.from({ length: padding }, (_, j) => `杂${j}`)]);
+        const data = buildBm25(docs);
+        const index = new Bm25Index(data);
+        for (const k of [1, 3]) {
+          const expected = reference(data, index, ["稀有", "常见"], k);
+          expect(index.search(["稀有", "常见"], k), `padding ${padding}, k ${k}`).toEqual(expected);
+        }
+        const [first, ...others] = reference(data, index, ["稀有", "常见"], 4);
+        const rare = others.find((h) => h.index > 1500);
+        if (first?.index === 0 && rare) closest = Math.min(closest, (first.score - rare.score) / first.score);
+      }
+    }
+    // The sweep does pass close by: within 0.5 %.
+    expect(closest).toBeLessThan(0.005);
   });
 
   it("keeps the lower positions of passages tied at the k-th place", () => {
