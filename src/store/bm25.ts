@@ -309,12 +309,17 @@ export class Bm25Index {
     const { starts } = this.data;
     const norms = this.lengthNorms();
     const terms: QueryTerm[] = [];
+    let postings = 0;
     for (const term of new Set(queryTerms)) {
       const t = this.termId(term);
-      if (t >= 0) terms.push({ id: t, start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
+      if (t < 0) continue;
+      terms.push({ id: t, start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
+      postings += starts[t + 1]! - starts[t]!;
     }
     this.scores ??= new Float64Array(this.size);
-    return this.boundsHold ? this.searchPruned(terms, k, norms) : this.searchAll(terms, k, norms);
+    // With one term, or no more postings than k, nothing can be skipped: no bounds needed.
+    if (!this.boundsHold || terms.length < 2 || postings <= k) return this.searchAll(terms, k, norms);
+    return this.searchPruned(terms, k, norms);
   }
 
   /**
