@@ -202,6 +202,33 @@ const identityOrder = (n: number) => {
   return order;
 };
 
+/**
+ * Relative slack on every bound and threshold of the pruned search. Contributions are positive,
+ * so in exact arithmetic a partial sum never exceeds the full score and a contribution never
+ * exceeds idf · (k1 + 1); float64 sums in another order can miss either by a few ulps
+ * (~1e-16 each), far inside this margin.
+ */
+const SLACK = 1e-9;
+
+/** Candidates fewer than the postings by this factor are looked up by seeking, more by a walk. */
+const SPARSE = 8;
+
+/**
+ * Terms with at least this many postings are bounded by their largest contribution, worked
+ * out on first use and kept; shorter ones by idf · (k1 + 1), which costs nothing. The common
+ * terms' bounds decide how early lookups replace scanning, and idf · (k1 + 1) overstates them:
+ * a contribution reaches it only as tf / (tf + norm) nears 1, which few postings come close to.
+ */
+const MEASURED_BOUND_POSTINGS = 1024;
+
+/** A query term found in the index: its place in the term table, its postings' range and its idf. */
+interface QueryTerm {
+  id: number;
+  start: number;
+  end: number;
+  idf: number;
+}
+
 export class Bm25Index {
   private readonly order: Uint32Array;
   /** Per-passage score accumulator reused by every search (zeroed again after each). */
@@ -212,6 +239,15 @@ export class Bm25Index {
    * the same scores.
    */
   private norms: Float64Array | undefined;
+  /**
+   * Whether every contribution is positive and at most idf · (k1 + 1), which pruning relies on:
+   * it holds when k1 is finite and not negative and every norm is finite and not negative
+   * (tf ≥ 1, so tf / (tf + norm) ≤ 1). A b above 1 makes short passages' norms negative; those
+   * indexes are scored in full.
+   */
+  private boundsHold = false;
+  /** Per term with long postings, the largest contribution any of its postings makes. */
+  private readonly largest = new Map<number, number>();
 
   constructor(private readonly data: Bm25Data) {
     this.order = identityOrder(data.terms.count);
@@ -221,9 +257,14 @@ export class Bm25Index {
     if (this.norms) return this.norms;
     const { k1, b, avgLength, lengths } = this.data;
     const norms = new Float64Array(lengths.length);
-    for (let doc = 0; doc < lengths.length; doc++)
-      norms[doc] = k1 * (1 - b + (b * (lengths[doc] as number)) / (avgLength || 1));
+    let holds = Number.isFinite(k1) && k1 >= 0;
+    for (let doc = 0; doc < lengths.length; doc++) {
+      const norm = k1 * (1 - b + (b * (lengths[doc] as number)) / (avgLength || 1));
+      norms[doc] = norm;
+      if (!(norm >= 0 && norm < Number.POSITIVE_INFINITY)) holds = false;
+    }
     this.norms = norms;
+    this.boundsHold = holds;
     return norms;
   }
 
@@ -280,21 +321,38 @@ export class Bm25Index {
   }
 
   /**
-   * The k best passages, by score then position. Scores accumulate in a flat array and only k
-   * candidates are kept while scanning: a common term matches a large share of the passages,
-   * and sorting all of them cost more than scoring them.
+   * The k best passages, by score then position. A passage's score is the float64 sum of its
+   * terms' contributions added in the query's (distinct-term) order, whichever way it is found.
    */
   search(queryTerms: string[], k: number): Bm25Hit[] {
-    const { k1, starts, docs, tfs } = this.data;
-    this.scores ??= new Float64Array(this.size);
-    const scores = this.scores;
+    if (k <= 0) return [];
+    const { starts } = this.data;
     const norms = this.lengthNorms();
-    const touched: number[] = [];
+    const terms: QueryTerm[] = [];
+    let postings = 0;
     for (const term of new Set(queryTerms)) {
       const t = this.termId(term);
       if (t < 0) continue;
-      const idf = this.idf(term);
-      for (let j = starts[t]!; j < starts[t + 1]!; j++) {
+      terms.push({ id: t, start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
+      postings += starts[t + 1]! - starts[t]!;
+    }
+    this.scores ??= new Float64Array(this.size);
+    // With one term, or no more postings than k, nothing can be skipped: no bounds needed.
+    if (!this.boundsHold || terms.length < 2 || postings <= k) return this.searchAll(terms, k, norms);
+    return this.searchPruned(terms, k, norms);
+  }
+
+  /**
+   * Every posting of every term, term at a time. Scores accumulate in a flat array and only k
+   * candidates are kept while scanning: a common term matches a large share of the passages,
+   * and sorting all of them cost more than scoring them.
+   */
+  private searchAll(terms: QueryTerm[], k: number, norms: Float64Array): Bm25Hit[] {
+    const { k1, docs, tfs } = this.data;
+    const scores = this.scores!;
+    const touched: number[] = [];
+    for (const { start, end, idf } of terms) {
+      for (let j = start; j < end; j++) {
         const doc = docs[j]!;
         const tf = tfs[j]!;
         const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
@@ -306,6 +364,279 @@ export class Bm25Index {
     const top = topK(touched, scores, k);
     for (const doc of touched) scores[doc] = 0;
     return top;
+  }
+
+  /** The most the term adds to any passage's score (the first use of a long term reads its postings). */
+  private bound(term: QueryTerm, norms: Float64Array): number {
+    const { k1, docs, tfs } = this.data;
+    const { id, start, end, idf } = term;
+    if (end - start < MEASURED_BOUND_POSTINGS) return idf * (k1 + 1);
+    let largest = this.largest.get(id);
+    if (largest === undefined) {
+      // The very expression search evaluates, so the bound holds to the last bit.
+      largest = 0;
+      for (let j = start; j < end; j++) {
+        const tf = tfs[j]!;
+        const s = (idf * tf * (k1 + 1)) / (tf + norms[docs[j]!]!);
+        if (s > largest) largest = s;
+      }
+      this.largest.set(id, largest);
+    }
+    return largest;
+  }
+
+  /**
+   * MaxScore-style dynamic pruning. Query terms are taken by their bound on a contribution,
+   * highest first (roughly rarest first). While the bounds of the terms still to come add up to at
+   * least the k-th best score found so far, a passage seen in none of the terms yet could still
+   * reach the top k, so a term's postings are scored in full ("essential" terms). Once they add
+   * up to less, no unseen passage can, and the remaining terms (the common ones, whose postings
+   * are long and whose idf is small) are only looked up for the passages already seen, dropping
+   * those that cannot reach the k-th score even with every remaining term at its bound.
+   *
+   * The sums built that way add contributions in bound order, not query order, so they are
+   * only used to choose: the passages within rounding of the k-th best are scored again in
+   * query order, which gives the same float64 scores as searchAll.
+   */
+  private searchPruned(terms: QueryTerm[], k: number, norms: Float64Array): Bm25Hit[] {
+    const { k1, docs, tfs } = this.data;
+    const scores = this.scores!;
+    const n = terms.length;
+    const bounds = terms.map((term) => this.bound(term, norms));
+    const byBound = terms.map((_, i) => i);
+    byBound.sort((x, y) => bounds[y]! - bounds[x]! || x - y);
+    // rest[i]: the most that the terms byBound[i …] can add to any passage's score.
+    const rest = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) rest[i] = (rest[i + 1]! + bounds[byBound[i]!]!) * (1 + SLACK);
+    // Terms byBound[0 … few − 1] have fewer than k postings together, so after term i − 1 at
+    // least one of the k best partial sums has none of them and is at most rest[few] − rest[i].
+    // Switching to lookups before term i needs the k-th best above rest[i], which falls with i:
+    // firstSwitch is the first i where that is possible, and before it the k-th best partial
+    // sum is not worth computing.
+    let few = 0;
+    for (let postings = 0; few < n; few++) {
+      postings += terms[byBound[few]!]!.end - terms[byBound[few]!]!.start;
+      if (postings >= k) break;
+    }
+    let firstSwitch = few + 1;
+    while (firstSwitch < n && rest[few]! - rest[firstSwitch]! <= rest[firstSwitch]!) firstSwitch++;
+    // Every term is scored in full anyway: in query order, which needs no second pass.
+    if (firstSwitch >= n) return this.searchAll(terms, k, norms);
+
+    const touched: number[] = [];
+    let i = 0;
+    let threshold = 0;
+    for (; i < n && !(rest[i]! < threshold); i++) {
+      const { start, end, idf } = terms[byBound[i]!]!;
+      if (i + 1 < firstSwitch || i + 1 === n) {
+        for (let j = start; j < end; j++) {
+          const doc = docs[j]!;
+          const tf = tfs[j]!;
+          const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+          if (scores[doc] === 0) touched.push(doc);
+          scores[doc] = scores[doc]! + s;
+        }
+        continue;
+      }
+      // The k-th best partial sum once this term is in, for the test before the next one: the
+      // passages new to this term are offered as they are scored (a term lists a passage once),
+      // and those seen before are offered after the scan, so no passage is offered twice.
+      const best = new KthBest(k);
+      const seenBefore = touched.length;
+      for (let j = start; j < end; j++) {
+        const doc = docs[j]!;
+        const tf = tfs[j]!;
+        const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+        if (scores[doc] === 0) {
+          touched.push(doc);
+          scores[doc] = s;
+          best.offer(s);
+        } else scores[doc] = scores[doc]! + s;
+      }
+      for (let c = 0; c < seenBefore; c++) best.offer(scores[touched[c]!]!);
+      threshold = best.value * (1 - SLACK);
+    }
+
+    let survivors: ArrayLike<number> = touched;
+    let count = touched.length;
+    if (i < n) {
+      const seen = new Uint32Array(touched.length);
+      count = 0;
+      for (let c = 0; c < touched.length; c++) {
+        const doc = touched[c]!;
+        if (reachable(scores[doc]!, rest[i]!, threshold)) seen[count++] = doc;
+      }
+      survivors = seen;
+      let sorted = false;
+      for (; i < n; i++) {
+        const { start, end, idf } = terms[byBound[i]!]!;
+        if (count * SPARSE < end - start) {
+          // Lookups go forward through the postings, in passage order.
+          if (!sorted) seen.subarray(0, count).sort();
+          sorted = true;
+          let j = start;
+          for (let c = 0; c < count && j < end; c++) {
+            const doc = seen[c]!;
+            j = seek(docs, j, end, doc);
+            if (j < end && docs[j] === doc) {
+              const tf = tfs[j]!;
+              scores[doc] = scores[doc]! + (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+            }
+          }
+        } else {
+          // Candidates are a large share of the postings: walking them all costs less than
+          // sorting the candidates and seeking. A passage never touched (score 0) is skipped; one
+          // touched but dropped gets its contribution too, harmlessly, as it is not read again.
+          for (let j = start; j < end; j++) {
+            const doc = docs[j]!;
+            const partial = scores[doc]!;
+            if (partial === 0) continue;
+            const tf = tfs[j]!;
+            scores[doc] = partial + (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+          }
+        }
+        if (count > k) {
+          threshold = Math.max(threshold, kthBest(seen, count, scores, k) * (1 - SLACK));
+          count = keepReachable(seen, count, scores, rest[i + 1]!, threshold);
+        }
+      }
+    }
+
+    // The survivors hold every passage of the top k, with complete sums in bound order. Those
+    // sums lie within rounding of the query-order scores, so the k best query-order scores are
+    // among the survivors whose sum is within the slack of the k-th best sum.
+    const finalists = nearTop(survivors, count, scores, k);
+    finalists.sort((x, y) => x - y);
+    for (const doc of finalists) scores[doc] = 0;
+    for (const { start, end, idf } of terms) {
+      let j = start;
+      for (let c = 0; c < finalists.length && j < end; c++) {
+        const doc = finalists[c]!;
+        j = seek(docs, j, end, doc);
+        if (j < end && docs[j] === doc) {
+          const tf = tfs[j]!;
+          scores[doc] = scores[doc]! + (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+        }
+      }
+    }
+    const top = topK(finalists, scores, k);
+    for (const doc of touched) scores[doc] = 0;
+    return top;
+  }
+}
+
+/** First position in docs[from, end) holding a passage ≥ doc (end if none): gallop, then bisect. */
+function seek(docs: Uint32Array, from: number, end: number, doc: number): number {
+  if (from >= end || docs[from]! >= doc) return from;
+  // docs[low] < doc throughout; the answer lies in (low, high].
+  let low = from;
+  let step = 1;
+  let high = from + 1;
+  while (high < end && docs[high]! < doc) {
+    low = high;
+    step *= 2;
+    high = low + step;
+  }
+  if (high > end) high = end;
+  low++;
+  while (low < high) {
+    const mid = low + ((high - low) >>> 1);
+    if (docs[mid]! < doc) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Whether a passage whose partial sum is `partial` could still reach `threshold` (at most the
+ * k-th best score) with every remaining term at its bound, `rest`. One that cannot scores
+ * strictly below k others, whatever the tie-break.
+ */
+const reachable = (partial: number, rest: number, threshold: number) =>
+  (partial + rest) * (1 + SLACK) >= threshold;
+
+/** Compacts docs[0, count) to the passages that can still reach `threshold`, in order; returns how many. */
+function keepReachable(
+  docs: Uint32Array,
+  count: number,
+  scores: Float64Array,
+  rest: number,
+  threshold: number,
+) {
+  let kept = 0;
+  for (let c = 0; c < count; c++) {
+    const doc = docs[c]!;
+    if (reachable(scores[doc]!, rest, threshold)) docs[kept++] = doc;
+  }
+  return kept;
+}
+
+/**
+ * The passages of docs[0, count) scoring at least the k-th highest score less the slack, in one
+ * pass: a passage below the slack of the running k-th best is below that of the final one.
+ */
+function nearTop(docs: ArrayLike<number>, count: number, scores: Float64Array, k: number): number[] {
+  const best = new KthBest(k);
+  const maybe: number[] = [];
+  let cut = 0;
+  for (let c = 0; c < count; c++) {
+    const doc = docs[c]!;
+    const v = scores[doc]!;
+    // Most passages fall below the running cut: one test each.
+    if (v < cut) continue;
+    best.offer(v);
+    cut = best.value * (1 - SLACK);
+    if (v >= cut) maybe.push(doc);
+  }
+  return maybe.filter((doc) => scores[doc]! >= cut);
+}
+
+/** The k-th highest of the scores of docs[0, count) (0 when there are fewer than k). */
+function kthBest(docs: ArrayLike<number>, count: number, scores: Float64Array, k: number): number {
+  if (count < k) return 0;
+  const best = new KthBest(k);
+  for (let c = 0; c < count; c++) best.offer(scores[docs[c]!]!);
+  return best.value;
+}
+
+/** The k highest values offered so far, in a min-heap: most offers fall below its root and cost one test. */
+class KthBest {
+  private readonly heap: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.heap = new Float64Array(k);
+  }
+
+  /** The k-th highest value offered, 0 until k have been. */
+  get value(): number {
+    return this.size < this.k ? 0 : this.heap[0]!;
+  }
+
+  offer(v: number): void {
+    const { heap, k } = this;
+    if (this.size < k) {
+      let i = this.size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! <= v) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = v;
+    } else if (v > heap[0]!) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= k) break;
+        const r = l + 1;
+        const child = r < k && heap[r]! < heap[l]! ? r : l;
+        if (heap[child]! >= v) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = v;
+    }
   }
 }
 
