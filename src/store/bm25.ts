@@ -8,7 +8,15 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { findSorted, readTyped, StringTable, StringTableWriter, sortedOrder, writeTyped } from "./binary.js";
+import {
+  findSorted,
+  identityOrder,
+  readTyped,
+  StringTable,
+  StringTableWriter,
+  sortedOrder,
+  writeTyped,
+} from "./binary.js";
 
 export interface Bm25Data {
   k1: number;
@@ -195,13 +203,6 @@ export async function loadBm25(dir: string): Promise<Bm25Data> {
   return { k1: info.k1, b: info.b, avgLength: info.avgLength, lengths, terms, starts, docs, tfs };
 }
 
-/** Terms 0 … n-1 in order: the sorted term table needs no separate order array. */
-const identityOrder = (n: number) => {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
-};
-
 export class Bm25Index {
   private readonly order: Uint32Array;
   /** Per-passage score accumulator reused by every search (zeroed again after each). */
@@ -214,6 +215,7 @@ export class Bm25Index {
   private norms: Float64Array | undefined;
 
   constructor(private readonly data: Bm25Data) {
+    // The term table is written in byte order: it needs no separate order array.
     this.order = identityOrder(data.terms.count);
   }
 
