@@ -15,8 +15,9 @@ import { writePassages } from "./passages.js";
  * 4: passages carry a lead (the sentence introducing a table or code block); bridge.json.
  * 5: the manifest counts each file's passages instead of listing their ids.
  * 6: the builtin embedder's column index keeps only non-zero entries (starts, positions, values).
+ * 7: the bridge as string tables (bridge/ for bridge.json): loading parses no JSON but the manifest.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 export interface FileEntry {
   sha256: string;
@@ -69,7 +70,7 @@ export const buildFiles = (dir: string) => ({
   /** src/store/dense/ */
   dense: path.join(dir, "dense"),
   /** src/text/bridge.ts: the index's English ↔ Chinese words */
-  bridge: path.join(dir, "bridge.json"),
+  bridge: path.join(dir, "bridge"),
 });
 
 export async function readCurrentBuildId(indexDir: string): Promise<string | null> {
@@ -115,7 +116,7 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   if (contents.dense) await contents.dense.save(files.dense);
   await writePassages(files.passages, contents.chunks);
   await saveBm25(files.bm25, contents.bm25);
-  await writeFile(files.bridge, JSON.stringify(contents.bridge));
+  await contents.bridge.save(files.bridge);
   // The manifest is written last: a build directory with a manifest is complete.
   await writeFile(files.manifest, JSON.stringify(contents.manifest, null, 2));
   await rename(tmp, dirs.build(buildId));

@@ -8,7 +8,7 @@ import type {
   RetrievalIndex,
   SearchHit,
 } from "../retrieve/ports.js";
-import type { Bridge } from "../text/bridge.js";
+import { Bridge } from "../text/bridge.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { Bm25Index, loadBm25 } from "./bm25.js";
 import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
@@ -90,7 +90,7 @@ export async function loadIndex(
     PassageStore.load(files.passages),
     loadBm25(files.bm25),
     existsSync(files.dense) ? loadDenseIndex(files.dense, options) : null,
-    readFile(files.bridge, "utf8").then((text) => JSON.parse(text) as Bridge),
+    Bridge.load(files.bridge),
   ]);
   const bm25 = new Bm25Index(bm25Data);
   let chunks: Chunk[] | null = null;

@@ -70,7 +70,7 @@ describe("index builds", () => {
     const dirs = layout(indexDir);
     expect((await readFile(dirs.current, "utf8")).trim()).toBe(summary.buildId);
     const files = buildFiles(dirs.build(summary.buildId));
-    for (const f of [files.manifest, files.passages, files.bm25, files.dense])
+    for (const f of [files.manifest, files.passages, files.bm25, files.dense, files.bridge])
       expect(existsSync(f), f).toBe(true);
     const manifest = await readManifest(indexDir, summary.buildId);
     expect(manifest.buildId).toBe(summary.buildId);
