@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import type {
   IndexSource,
@@ -11,9 +10,17 @@ import type {
 import { Bridge } from "../text/bridge.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { Bm25Index, loadBm25 } from "./bm25.js";
-import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
+import {
+  buildFiles,
+  FORMAT_VERSION,
+  layout,
+  type Manifest,
+  readCurrentBuildId,
+  readManifestJson,
+} from "./build.js";
 import type { DenseIndex, DenseSearchOptions } from "./dense/dense-index.js";
 import { loadDenseIndex } from "./dense/factory.js";
+import { FileTable } from "./file-table.js";
 import { PassageStore } from "./passages.js";
 
 /**
@@ -76,22 +83,25 @@ export async function loadIndex(
   buildId: string,
   options: DenseSearchOptions = {},
 ): Promise<LoadedIndex> {
-  const files = buildFiles(layout(indexDir).build(buildId));
-  const manifest = JSON.parse(await readFile(files.manifest, "utf8")) as Manifest;
+  const dir = layout(indexDir).build(buildId);
+  const files = buildFiles(dir);
+  const head = await readManifestJson(dir);
   // An older build's files mean something else (positions for ids, a graph without ids):
   // reading them would answer from a half-loaded index rather than fail.
-  if (manifest.formatVersion !== FORMAT_VERSION) {
+  if (head.formatVersion !== FORMAT_VERSION) {
     throw new UserError(
       "index-outdated",
-      `the index at ${indexDir} was written in format ${manifest.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
+      `the index at ${indexDir} was written in format ${head.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
     );
   }
-  const [store, bm25Data, dense, bridge] = await Promise.all([
+  const [store, bm25Data, dense, bridge, fileTable] = await Promise.all([
     PassageStore.load(files.passages),
     loadBm25(files.bm25),
     existsSync(files.dense) ? loadDenseIndex(files.dense, options) : null,
     Bridge.load(files.bridge),
+    FileTable.load(files.files),
   ]);
+  const manifest: Manifest = { ...head, files: fileTable };
   const bm25 = new Bm25Index(bm25Data);
   let chunks: Chunk[] | null = null;
   const loaded = {
@@ -116,16 +126,14 @@ export async function loadIndex(
 }
 
 export function summariseIndex(index: LoadedIndex): IndexSummary {
-  const counts = new Map<string, number>();
-  for (const [source, f] of Object.entries(index.manifest.files)) counts.set(source, f.passages);
   return {
     builtAt: index.manifest.builtAt,
     embedder: index.manifest.embedder.id,
-    sources: Object.entries(index.manifest.files).map(([source, f]) => ({
+    sources: Array.from(index.manifest.files.entries(), ([source, f]) => ({
       source,
       title: f.title,
       ...(f.url ? { url: f.url } : {}),
-      passages: counts.get(source) ?? 0,
+      passages: f.passages,
     })),
   };
 }
