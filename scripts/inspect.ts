@@ -72,7 +72,7 @@ await runCli(async ({ config }) => {
   const lines = [
     `index ${m.buildId} built ${m.builtAt} with ${m.embedder.id} (${m.embedder.dimension} dims), ${m.chunkCount} passages`,
   ];
-  for (const [source, f] of Object.entries(m.files)) {
+  for (const [source, f] of m.files.entries()) {
     const removed = f.removedBlocks ? `, ${f.removedBlocks} blocks of page furniture removed` : "";
     lines.push(
       `  ${source}`,

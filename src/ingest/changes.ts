@@ -11,13 +11,15 @@ export function compareFiles(
 ): IngestSummary["files"] {
   const files = { added: 0, changed: 0, unchanged: 0, removed: 0, skipped };
   const current = new Set(articles.map((a) => a.source));
+  const hashes = new Map<string, string>();
+  for (const [source, f] of previous?.files.entries() ?? []) hashes.set(source, f.sha256);
   for (const a of articles) {
-    const before = previous?.files[a.source];
-    if (!before) files.added++;
-    else if (before.sha256 !== a.sha256) files.changed++;
+    const before = hashes.get(a.source);
+    if (before === undefined) files.added++;
+    else if (before !== a.sha256) files.changed++;
     else files.unchanged++;
   }
-  for (const source of Object.keys(previous?.files ?? {})) if (!current.has(source)) files.removed++;
+  for (const source of hashes.keys()) if (!current.has(source)) files.removed++;
   return files;
 }
 

@@ -9,6 +9,7 @@ import {
   writeBuild,
 } from "../store/build.js";
 import { type BuildSource, writeBuildSource } from "../store/build-source.js";
+import { FileTable } from "../store/file-table.js";
 import type { VectorCache } from "../store/vector-cache.js";
 import type { Article, Chunk } from "../types.js";
 import type { SearchStructures } from "./build-index.js";
@@ -43,7 +44,7 @@ function manifestFor(p: Publication): Manifest {
     embedder: { ...p.embedder },
     chunking: { ...p.chunking },
     pipelineVersion: PIPELINE_VERSION,
-    files: Object.fromEntries(
+    files: FileTable.from(
       p.articles.map((a) => [
         a.source,
         {

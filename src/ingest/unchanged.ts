@@ -21,13 +21,13 @@ export async function keptBuild(
   if (!kept || kept.buildId !== source.buildId || kept.formatVersion !== FORMAT_VERSION) return null;
   for (const s of source.skipped) logger.warn(`skipped ${s.source}: ${s.reason}`);
   const total = kept.chunkCount;
-  const unchanged = Object.keys(kept.files).length;
+  const unchanged = kept.files.count;
   return {
     buildId: kept.buildId,
     files: { added: 0, changed: 0, unchanged, removed: 0, skipped: source.skipped.length },
     chunks: { embedded: 0, reused: total, total },
     rebuildReason: null,
     skipped: source.skipped,
-    cleaned: cleanedFiles(Object.entries(kept.files).map(([file, f]) => [file, f.removedBlocks ?? 0])),
+    cleaned: cleanedFiles(Array.from(kept.files.entries(), ([file, f]) => [file, f.removedBlocks ?? 0])),
   };
 }

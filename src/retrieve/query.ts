@@ -1,4 +1,4 @@
-import { type Bridge, isUntranslated, translationsOf } from "../text/bridge.js";
+import type { Bridge } from "../text/bridge.js";
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
 import { englishTerm } from "../text/english.js";
 import { detectLanguage } from "../text/language.js";
@@ -178,7 +178,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
     // The curated glossary first; the dictionary bridge for what it does not know (and for
     // Chinese words, their English in English passages).
-    const bridged = bridge && !translated ? translationsOf(bridge, term) : [];
+    const bridged = bridge && !translated ? bridge.translations(term) : [];
     const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? []), ...bridged];
     const parts =
       compoundParts.get(term) ??
@@ -196,7 +196,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
         bridged.length === 0 &&
         !isName &&
         !CJK_IDEOGRAPH.test(term) &&
-        !(bridge && isUntranslated(bridge, term))) ||
+        !bridge?.isUntranslated(term)) ||
       (asksCode && CODE_WORDS.has(term))
         ? { soft: true }
         : {}),

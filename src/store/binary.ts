@@ -212,6 +212,13 @@ export function sortedOrder(strings: readonly string[]): Uint32Array {
   return Uint32Array.from(order);
 }
 
+/** Positions 0 … n-1 in order: the `order` of a table written in byte order already. */
+export function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
 /**
  * The first position (in `order`, sorted by sortedOrder) whose string is `text`, or -1.
  * A binary search over the byte file: lookups cost ~log2(n) comparisons and loading costs

@@ -8,7 +8,15 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { findSorted, readTyped, StringTable, StringTableWriter, sortedOrder, writeTyped } from "./binary.js";
+import {
+  findSorted,
+  identityOrder,
+  readTyped,
+  StringTable,
+  StringTableWriter,
+  sortedOrder,
+  writeTyped,
+} from "./binary.js";
 
 export interface Bm25Data {
   k1: number;
@@ -195,13 +203,6 @@ export async function loadBm25(dir: string): Promise<Bm25Data> {
   return { k1: info.k1, b: info.b, avgLength: info.avgLength, lengths, terms, starts, docs, tfs };
 }
 
-/** Terms 0 … n-1 in order: the sorted term table needs no separate order array. */
-const identityOrder = (n: number) => {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
-};
-
 /**
  * Relative slack on every bound and threshold of the pruned search. Contributions are positive,
  * so in exact arithmetic a partial sum never exceeds the full score and a contribution never
@@ -220,6 +221,9 @@ const SPARSE = 8;
  * a contribution reaches it only as tf / (tf + norm) nears 1, which few postings come close to.
  */
 const MEASURED_BOUND_POSTINGS = 1024;
+
+/** Term ids remembered before the memo starts over (a question looks up a few dozen). */
+const TERM_IDS_KEPT = 4096;
 
 /** A query term found in the index: its place in the term table, its postings' range and its idf. */
 interface QueryTerm {
@@ -248,8 +252,14 @@ export class Bm25Index {
   private boundsHold = false;
   /** Per term with long postings, the largest contribution any of its postings makes. */
   private readonly largest = new Map<number, number>();
+  /**
+   * Term ids of recent lookups: concept matching asks whether each head passage holds each of
+   * the question's words, and a binary search comparing UTF-8 bytes costs a few microseconds.
+   */
+  private readonly termIds = new Map<string, number>();
 
   constructor(private readonly data: Bm25Data) {
+    // The term table is written in byte order: it needs no separate order array.
     this.order = identityOrder(data.terms.count);
   }
 
@@ -274,7 +284,13 @@ export class Bm25Index {
 
   /** The term's place in the sorted term table (its postings' index), or -1. */
   termId(term: string): number {
-    return findSorted(this.data.terms, this.order, term);
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = findSorted(this.data.terms, this.order, term);
+      if (this.termIds.size >= TERM_IDS_KEPT) this.termIds.clear();
+      this.termIds.set(term, id);
+    }
+    return id;
   }
 
   /** Number of passages that contain the term. */

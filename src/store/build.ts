@@ -5,6 +5,7 @@ import type { Bridge } from "../text/bridge.js";
 import type { Chunk } from "../types.js";
 import { type Bm25Data, saveBm25 } from "./bm25.js";
 import type { DenseIndex } from "./dense/dense-index.js";
+import { FileTable } from "./file-table.js";
 import { writePassages } from "./passages.js";
 
 /**
@@ -15,8 +16,10 @@ import { writePassages } from "./passages.js";
  * 4: passages carry a lead (the sentence introducing a table or code block); bridge.json.
  * 5: the manifest counts each file's passages instead of listing their ids.
  * 6: the builtin embedder's column index keeps only non-zero entries (starts, positions, values).
+ * 7: the bridge as string tables (bridge/ for bridge.json), and the manifest's per-file records
+ *    as typed-array files (files/): loading parses no JSON but a small manifest.
  */
-export const FORMAT_VERSION = 6;
+export const FORMAT_VERSION = 7;
 
 export interface FileEntry {
   sha256: string;
@@ -44,9 +47,13 @@ export interface Manifest {
   chunking: { size: number; overlap: number };
   /** Changes to cleaning, chunking or tokenising code that should force a rebuild. */
   pipelineVersion: string;
-  files: Record<string, FileEntry>;
+  /** Stored in files/, not in manifest.json (src/store/file-table.ts). */
+  files: FileTable;
   chunkCount: number;
 }
+
+/** What manifest.json holds. Builds before format 7 listed their files in it too. */
+type ManifestJson = Omit<Manifest, "files"> & { files?: Record<string, FileEntry> };
 
 /** clean-2: boilerplate classifier over blocks; tables, code and diagrams kept (chunk-2); chunk-3: leads; tok-2: no possessive 's; tok-3: Traditional read as Simplified. */
 export const PIPELINE_VERSION = "clean-2/chunk-3/tok-3";
@@ -69,7 +76,9 @@ export const buildFiles = (dir: string) => ({
   /** src/store/dense/ */
   dense: path.join(dir, "dense"),
   /** src/text/bridge.ts: the index's English ↔ Chinese words */
-  bridge: path.join(dir, "bridge.json"),
+  bridge: path.join(dir, "bridge"),
+  /** src/store/file-table.ts: the manifest's per-file records */
+  files: path.join(dir, "files"),
 });
 
 export async function readCurrentBuildId(indexDir: string): Promise<string | null> {
@@ -81,8 +90,22 @@ export async function readCurrentBuildId(indexDir: string): Promise<string | nul
   }
 }
 
+/** manifest.json alone: what loading reads before it knows whether it can read the rest. */
+export async function readManifestJson(buildDir: string): Promise<ManifestJson> {
+  return JSON.parse(await readFile(buildFiles(buildDir).manifest, "utf8")) as ManifestJson;
+}
+
+/**
+ * The manifest with its file list. An older build's list is still read from its manifest.json:
+ * the ingest that replaces it compares files against it, as it did before the format changed.
+ */
 export async function readManifest(indexDir: string, buildId: string): Promise<Manifest> {
-  return JSON.parse(await readFile(buildFiles(layout(indexDir).build(buildId)).manifest, "utf8")) as Manifest;
+  const dir = layout(indexDir).build(buildId);
+  const { files, ...manifest } = await readManifestJson(dir);
+  return {
+    ...manifest,
+    files: files ? FileTable.from(Object.entries(files)) : await FileTable.load(buildFiles(dir).files),
+  };
 }
 
 export function newBuildId(now = new Date()): string {
@@ -115,9 +138,11 @@ export async function writeBuild(indexDir: string, contents: BuildContents): Pro
   if (contents.dense) await contents.dense.save(files.dense);
   await writePassages(files.passages, contents.chunks);
   await saveBm25(files.bm25, contents.bm25);
-  await writeFile(files.bridge, JSON.stringify(contents.bridge));
+  await contents.bridge.save(files.bridge);
+  const { files: fileTable, ...manifest } = contents.manifest;
+  await fileTable.save(files.files);
   // The manifest is written last: a build directory with a manifest is complete.
-  await writeFile(files.manifest, JSON.stringify(contents.manifest, null, 2));
+  await writeFile(files.manifest, JSON.stringify(manifest, null, 2));
   await rename(tmp, dirs.build(buildId));
   const pointer = `${dirs.current}.tmp-${process.pid}`;
   await writeFile(pointer, `${buildId}\n`);

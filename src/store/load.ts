@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import type {
   IndexSource,
@@ -8,12 +7,20 @@ import type {
   RetrievalIndex,
   SearchHit,
 } from "../retrieve/ports.js";
-import type { Bridge } from "../text/bridge.js";
+import { Bridge } from "../text/bridge.js";
 import type { Chunk, IndexSummary } from "../types.js";
 import { Bm25Index, loadBm25 } from "./bm25.js";
-import { buildFiles, FORMAT_VERSION, layout, type Manifest, readCurrentBuildId } from "./build.js";
+import {
+  buildFiles,
+  FORMAT_VERSION,
+  layout,
+  type Manifest,
+  readCurrentBuildId,
+  readManifestJson,
+} from "./build.js";
 import type { DenseIndex, DenseSearchOptions } from "./dense/dense-index.js";
 import { loadDenseIndex } from "./dense/factory.js";
+import { FileTable } from "./file-table.js";
 import { PassageStore } from "./passages.js";
 
 /**
@@ -33,8 +40,15 @@ export interface LoadedIndex extends RetrievalIndex {
   dense: DenseIndex | null;
 }
 
-/** BM25 postings name passages by position; retrieval names them by id. */
-function lexicalById(bm25: Bm25Index, store: PassageStore): LexicalSearch {
+/**
+ * BM25 postings name passages by position; retrieval names them by id. `positionOf` is the
+ * passage lookup's (it remembers recent ids: a binary search over every id costs microseconds).
+ */
+function lexicalById(
+  bm25: Bm25Index,
+  store: PassageStore,
+  positionOf: (id: string) => number,
+): LexicalSearch {
   return {
     get size() {
       return bm25.size;
@@ -43,7 +57,7 @@ function lexicalById(bm25: Bm25Index, store: PassageStore): LexicalSearch {
       bm25.search(terms, k).map((h) => ({ id: store.idAt(h.index), score: h.score })),
     documentFrequency: (term) => bm25.documentFrequency(term),
     indexedTerms: (id) => {
-      const position = store.positionOf(id);
+      const position = positionOf(id);
       return position < 0 ? undefined : { has: (term: string) => bm25.contains(term, position) };
     },
   };
@@ -53,7 +67,7 @@ function lexicalById(bm25: Bm25Index, store: PassageStore): LexicalSearch {
  * Passages by id, with the Chunk objects of recent lookups kept: one retrieval asks for the same
  * candidates several times (fusion, rerank, dedupe), and decoding one is cheap but not free.
  */
-function passagesById(store: PassageStore): PassageLookup {
+function passagesById(store: PassageStore): PassageLookup & { positionOf(id: string): number } {
   const recent = new Map<string, { position: number; chunk: Chunk | undefined }>();
   const lookup = (id: string) => {
     let found = recent.get(id);
@@ -72,6 +86,8 @@ function passagesById(store: PassageStore): PassageLookup {
       const { position } = lookup(id);
       return position < 0 ? Number.MAX_SAFE_INTEGER : position;
     },
+    /** The passage's position, or -1 when the id is not in this build. */
+    positionOf: (id) => lookup(id).position,
   };
 }
 
@@ -80,31 +96,35 @@ export async function loadIndex(
   buildId: string,
   options: DenseSearchOptions = {},
 ): Promise<LoadedIndex> {
-  const files = buildFiles(layout(indexDir).build(buildId));
-  const manifest = JSON.parse(await readFile(files.manifest, "utf8")) as Manifest;
+  const dir = layout(indexDir).build(buildId);
+  const files = buildFiles(dir);
+  const head = await readManifestJson(dir);
   // An older build's files mean something else (positions for ids, a graph without ids):
   // reading them would answer from a half-loaded index rather than fail.
-  if (manifest.formatVersion !== FORMAT_VERSION) {
+  if (head.formatVersion !== FORMAT_VERSION) {
     throw new UserError(
       "index-outdated",
-      `the index at ${indexDir} was written in format ${manifest.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
+      `the index at ${indexDir} was written in format ${head.formatVersion}, this version reads format ${FORMAT_VERSION}: run "npm run ingest" to rebuild it`,
     );
   }
-  const [store, bm25Data, dense, bridge] = await Promise.all([
+  const [store, bm25Data, dense, bridge, fileTable] = await Promise.all([
     PassageStore.load(files.passages),
     loadBm25(files.bm25),
     existsSync(files.dense) ? loadDenseIndex(files.dense, options) : null,
-    readFile(files.bridge, "utf8").then((text) => JSON.parse(text) as Bridge),
+    Bridge.load(files.bridge),
+    FileTable.load(files.files),
   ]);
+  const manifest: Manifest = { ...head, files: fileTable };
   const bm25 = new Bm25Index(bm25Data);
+  const passages = passagesById(store);
   let chunks: Chunk[] | null = null;
   const loaded = {
     buildId,
     manifest,
     store,
-    lexical: lexicalById(bm25, store),
+    lexical: lexicalById(bm25, store, passages.positionOf),
     dense,
-    passages: passagesById(store),
+    passages,
     bridge,
   } as Omit<LoadedIndex, "chunks">;
   // Not enumerable: a copy made by spreading ({ ...index, dense }, as the answerer does for each
@@ -120,16 +140,14 @@ export async function loadIndex(
 }
 
 export function summariseIndex(index: LoadedIndex): IndexSummary {
-  const counts = new Map<string, number>();
-  for (const [source, f] of Object.entries(index.manifest.files)) counts.set(source, f.passages);
   return {
     builtAt: index.manifest.builtAt,
     embedder: index.manifest.embedder.id,
-    sources: Object.entries(index.manifest.files).map(([source, f]) => ({
+    sources: Array.from(index.manifest.files.entries(), ([source, f]) => ({
       source,
       title: f.title,
       ...(f.url ? { url: f.url } : {}),
-      passages: counts.get(source) ?? 0,
+      passages: f.passages,
     })),
   };
 }

@@ -7,10 +7,19 @@
  * loads with the index, and never makes a word that the articles lack look covered.
  */
 import { existsSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  findSorted,
+  identityOrder,
+  readTyped,
+  StringTable,
+  StringTableWriter,
+  sortedOrder,
+  writeTyped,
+} from "../store/binary.js";
 import { CJK_IDEOGRAPH } from "./cjk.js";
 import { englishTerm } from "./english.js";
 import { LEXICON } from "./lexicon.js";
@@ -21,7 +30,8 @@ export interface BilingualDictionary {
   zh2en: Record<string, string[]>;
 }
 
-export interface Bridge extends BilingualDictionary {
+/** The dictionary narrowed to one index's passages (wordsFor), before it is made tables. */
+export interface BridgeWords extends BilingualDictionary {
   /**
    * English words the dictionary translates, none of whose translations the passages use
    * ("France" → 法国 in an index without 法国): a content word the articles lack, unlike a word
@@ -29,8 +39,6 @@ export interface Bridge extends BilingualDictionary {
    */
   untranslated: string[];
 }
-
-export const EMPTY_BRIDGE: Bridge = { en2zh: {}, zh2en: {}, untranslated: [] };
 
 /** Own entries only: "constructor" is an English word, not Object.prototype's. */
 const entryOf = (map: Record<string, string[]>, key: string): string[] | undefined =>
@@ -123,10 +131,10 @@ export function loadDictionary(): Promise<BilingualDictionary> {
  * The dictionary narrowed to one index: each word's translations that its passages use (most
  * used first, at most MAX_TRANSLATIONS), and only words with at least one.
  */
-export function bridgeFor(
+export function wordsFor(
   dictionary: BilingualDictionary,
   documentFrequency: (term: string) => number,
-): Bridge {
+): BridgeWords {
   const narrow = (map: Record<string, string[]>) => {
     const out: Record<string, string[]> = {};
     for (const [word, translations] of Object.entries(map)) {
@@ -145,14 +153,142 @@ export function bridgeFor(
   return { en2zh, zh2en: narrow(dictionary.zh2en), untranslated };
 }
 
-/** Whether the dictionary knows an English word that the passages have no translation of. */
-export function isUntranslated(bridge: Bridge, term: string): boolean {
-  untranslatedSets.has(bridge) || untranslatedSets.set(bridge, new Set(bridge.untranslated));
-  return untranslatedSets.get(bridge)?.has(term) ?? false;
+/** The bridge of an index whose passages have these document frequencies. */
+export function bridgeFor(
+  dictionary: BilingualDictionary,
+  documentFrequency: (term: string) => number,
+): Bridge {
+  return Bridge.from(wordsFor(dictionary, documentFrequency));
 }
-const untranslatedSets = new WeakMap<Bridge, Set<string>>();
 
-/** A question term's translations through the bridge ([] for none). */
-export function translationsOf(bridge: Bridge, term: string): string[] {
-  return entryOf(CJK_IDEOGRAPH.test(term) ? bridge.zh2en : bridge.en2zh, term) ?? [];
+/** Strings written in UTF-8 byte order, so that findSorted needs no order but the identity. */
+class SortedStrings {
+  private readonly order: Uint32Array;
+
+  constructor(readonly table: StringTable) {
+    this.order = identityOrder(table.count);
+  }
+
+  static from(strings: readonly string[]): SortedStrings {
+    const writer = new StringTableWriter();
+    for (const i of sortedOrder(strings)) writer.add(strings[i] as string);
+    return new SortedStrings(writer.toTable());
+  }
+
+  /** The string's position, or -1. */
+  find(text: string): number {
+    return findSorted(this.table, this.order, text);
+  }
+}
+
+/**
+ * One direction of the bridge: its words, and word i's translations at positions starts[i] …
+ * starts[i + 1] - 1 of `translations`, in their order (most used first).
+ */
+interface Translations {
+  words: SortedStrings;
+  starts: Uint32Array;
+  translations: StringTable;
+}
+
+function translationTables(map: Record<string, string[]>): Translations {
+  const keys = Object.keys(map);
+  const words = new StringTableWriter();
+  const translations = new StringTableWriter();
+  const starts = new Uint32Array(keys.length + 1);
+  for (const [place, i] of sortedOrder(keys).entries()) {
+    const word = keys[i] as string;
+    words.add(word);
+    for (const t of entryOf(map, word) ?? []) translations.add(t);
+    starts[place + 1] = translations.count;
+  }
+  return { words: new SortedStrings(words.toTable()), starts, translations: translations.toTable() };
+}
+
+const FILES = {
+  en2zh: "en2zh",
+  zh2en: "zh2en",
+  words: "-words.utf8",
+  wordOffsets: "-words-offsets.f64",
+  starts: "-starts.u32",
+  translations: "-translations.utf8",
+  translationOffsets: "-translations-offsets.f64",
+  untranslated: "untranslated.utf8",
+  untranslatedOffsets: "untranslated-offsets.f64",
+};
+
+/**
+ * The bridge as string tables, in memory as on disk: loading it reads files and parses nothing
+ * (as JSON, 0.55 MB at 100k passages, its parse held the event loop ~35 ms), and a lookup is a
+ * binary search, so no Map or object of every word is ever built.
+ *
+ *   en2zh-words.utf8 + en2zh-words-offsets.f64   English words in byte order
+ *   en2zh-starts.u32                             where each word's translations start
+ *   en2zh-translations.utf8 + …-offsets.f64      the translations, word after word
+ *   zh2en-…                                      the same, Chinese → English
+ *   untranslated.utf8 + untranslated-offsets.f64 BridgeWords.untranslated, in byte order
+ */
+export class Bridge {
+  private constructor(
+    private readonly en2zh: Translations,
+    private readonly zh2en: Translations,
+    private readonly untranslated: SortedStrings,
+  ) {}
+
+  static from(words: BridgeWords): Bridge {
+    return new Bridge(
+      translationTables(words.en2zh),
+      translationTables(words.zh2en),
+      SortedStrings.from(words.untranslated),
+    );
+  }
+
+  static async load(dir: string): Promise<Bridge> {
+    const at = (name: string) => path.join(dir, name);
+    const direction = async (name: string): Promise<Translations> => {
+      const [words, starts, translations] = await Promise.all([
+        StringTable.load(at(name + FILES.words), at(name + FILES.wordOffsets)),
+        readTyped(at(name + FILES.starts), Uint32Array),
+        StringTable.load(at(name + FILES.translations), at(name + FILES.translationOffsets)),
+      ]);
+      if (starts.length !== words.count + 1 || starts[words.count] !== translations.count)
+        throw new Error(`${dir}: the ${name} files disagree on how many words there are`);
+      return { words: new SortedStrings(words), starts, translations };
+    };
+    const [en2zh, zh2en, untranslated] = await Promise.all([
+      direction(FILES.en2zh),
+      direction(FILES.zh2en),
+      StringTable.load(at(FILES.untranslated), at(FILES.untranslatedOffsets)),
+    ]);
+    return new Bridge(en2zh, zh2en, new SortedStrings(untranslated));
+  }
+
+  async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const at = (name: string) => path.join(dir, name);
+    for (const [name, tables] of [
+      [FILES.en2zh, this.en2zh],
+      [FILES.zh2en, this.zh2en],
+    ] as const) {
+      await tables.words.table.save(at(name + FILES.words), at(name + FILES.wordOffsets));
+      await writeTyped(at(name + FILES.starts), tables.starts);
+      await tables.translations.save(at(name + FILES.translations), at(name + FILES.translationOffsets));
+    }
+    await this.untranslated.table.save(at(FILES.untranslated), at(FILES.untranslatedOffsets));
+  }
+
+  /** A question term's translations, most used first ([] for none). */
+  translations(term: string): string[] {
+    const { words, starts, translations } = CJK_IDEOGRAPH.test(term) ? this.zh2en : this.en2zh;
+    const i = words.find(term);
+    const out: string[] = [];
+    if (i < 0) return out;
+    for (let t = starts[i]!; t < starts[i + 1]!; t++) out.push(translations.at(t));
+    return out;
+  }
+
+  /** Whether the dictionary knows an English word that the passages have no translation of. */
+  isUntranslated(term: string): boolean {
+    return this.untranslated.find(term) >= 0;
+  }
 }

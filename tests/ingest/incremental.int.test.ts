@@ -125,14 +125,14 @@ describe("incremental re-ingest", () => {
     );
     expect(summary.chunks).toEqual({ embedded: 0, reused: after.length, total: after.length });
     const manifest = await readManifest(indexDir, summary.buildId);
-    expect(Object.keys(manifest.files).sort()).toEqual([
+    expect([...manifest.files.sources()].sort()).toEqual([
       "article-1.txt",
       "article-2.txt",
       "article-4.txt",
       "article-5.txt",
     ]);
     expect(manifest.chunkCount).toBe(after.length);
-    for (const [source, entry] of Object.entries(manifest.files)) {
+    for (const [source, entry] of manifest.files.entries()) {
       expect(entry.passages).toBe(bySource(after, source).length);
     }
     before = after;

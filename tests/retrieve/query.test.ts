@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseQuestion, rewriteFollowUp } from "../../src/retrieve/query.js";
+import { Bridge } from "../../src/text/bridge.js";
 import { englishTerm } from "../../src/text/english.js";
 import { detectLanguage } from "../../src/text/language.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
@@ -28,11 +29,11 @@ describe("question analysis", () => {
   });
 
   it("translates words the glossary lacks through the index's bridge, and weighs a known word it lacks", () => {
-    const bridge = {
+    const bridge = Bridge.from({
       en2zh: { logist: ["物流"], capit: ["资金"] },
       zh2en: { 生态: ["ecosystem"] },
       untranslated: ["franc"],
-    };
+    });
     const en = analyseQuestion("Which model suits a logistics company?", tokenizer, bridge);
     expect(en.concepts.find((c) => c.surface === "logist")?.alternatives).toContain("物流");
     expect(en.concepts.find((c) => c.surface === "logist")?.soft).toBeUndefined();

@@ -70,15 +70,17 @@ describe("index builds", () => {
     const dirs = layout(indexDir);
     expect((await readFile(dirs.current, "utf8")).trim()).toBe(summary.buildId);
     const files = buildFiles(dirs.build(summary.buildId));
-    for (const f of [files.manifest, files.passages, files.bm25, files.dense])
+    for (const f of [files.manifest, files.passages, files.bm25, files.dense, files.bridge, files.files])
       expect(existsSync(f), f).toBe(true);
+    // The per-file records are in files/: manifest.json stays small, whatever the corpus.
+    expect(JSON.parse(await readFile(files.manifest, "utf8"))).not.toHaveProperty("files");
     const manifest = await readManifest(indexDir, summary.buildId);
     expect(manifest.buildId).toBe(summary.buildId);
     expect(manifest.embedder).toEqual({ id: new BuiltinEmbeddings(sharedTokenizer()).id, dimension: 512 });
     expect(manifest.chunking).toEqual({ size: 400, overlap: 80 });
     // HNSW's ef is a search-time setting: changing it must not make a build out of date.
     expect(manifest).not.toHaveProperty("ef");
-    expect(Object.keys(manifest.files).sort()).toEqual(["a1.txt", "a2.txt", "a3.txt", "short-sections.md"]);
+    expect([...manifest.files.sources()].sort()).toEqual(["a1.txt", "a2.txt", "a3.txt", "short-sections.md"]);
     expect(existsSync(dirs.lock)).toBe(false);
     expect((await readdir(dirs.builds)).filter((n) => n.startsWith("."))).toEqual([]);
   });
