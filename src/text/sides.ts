@@ -38,12 +38,24 @@ function patterns(lexicon: Lexicon): Record<Side, { words: RegExp; families: Reg
 const PATTERNS = patterns(LEXICON);
 
 /**
- * What just before a side word denies it: "并不算开源", "不是闭源的", "not open source". A
- * lone 非 counts only right before the word ("非开源"), since 非常 is "very".
+ * What just before a side word denies it: "并不算开源", "不是闭源的", "not open source", also
+ * across what only qualifies the side word: a measure word ("算不上一个开源项目"), a degree
+ * ("不是真正开源") or a phrase ending in 的 ("不是OSI认可的开源许可证"); in English an article
+ * and adverbs or "X-approved" ("not an OSI-approved open source licence"). Anything else between
+ * them is what is denied instead: "不是所有开源模型" (not all), "不是因为开源" (not because),
+ * "not about open source". A lone 非 counts only right before the word ("非开源"), since 非常
+ * is "very".
  */
-const NEGATION_ZH = /(不算|不是|并非|并不是|不属于|称不上|算不上|谈不上)[^，。；,;]{0,2}$|非$/;
+const NEGATION_ZH = new RegExp(
+  [
+    "(?:不算|不是|并非|并不是|不属于|称不上|算不上|谈不上)是?",
+    "(?:一?[个款种套项部])?",
+    "(?:(?:真正|严格|完全|纯粹|彻底|完整)(?:意义上)?的?|[^，。；,;：:！？!?、\\s]{0,10}?的)?$",
+    "|非$",
+  ].join(""),
+);
 const NEGATION_EN =
-  /\b(not|isn't|aren't|wasn't|never|no longer|hardly)\s+(an?\s+|really\s+|truly\s+|fully\s+)?$/;
+  /\b(?:not|isn't|aren't|wasn't|never|no longer|hardly)\s+(?:an?\s+)?(?:(?:really|truly|fully|genuinely|strictly|properly|actually|real|true|genuine)\s+|[a-z0-9]+-(?:approved|certified|compliant|defined|sanctioned)\s+){0,2}$/;
 
 function mentions(folded: string, re: RegExp): { all: number; negated: number } {
   let all = 0;

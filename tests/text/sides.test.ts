@@ -34,4 +34,32 @@ describe("sideOf", () => {
     // "非" inside another word is no negation: 非常 is "very".
     expect(sideOf("开源社区非常活跃")).toBe("open");
   });
+
+  it("reads a denial across a modifier of the side word (…认可的开源, a truly open, OSI-approved)", () => {
+    for (const text of [
+      "它的许可证不是OSI认可的开源许可证。",
+      "这个模型并不是真正意义上的开源模型。",
+      "严格来说它算不上一个开源项目。",
+      "它不属于严格定义下的开源软件。",
+      "The licence is not an OSI-approved open source licence.",
+      "This model is not truly open source.",
+      "It is not a genuinely open-source model.",
+      "它不是一个闭源模型。",
+    ])
+      expect(negatedSides(text).size, text).toBe(1);
+  });
+
+  it("does not read a denial of something else as a denial of the side", () => {
+    for (const text of [
+      "不是所有开源模型都允许商用。",
+      "这并不是说开源更好，而是看场景。",
+      "不是因为开源，而是因为社区活跃。",
+      "它不是免费的，开源版本另有许可。",
+      "Not all open source models allow commercial use.",
+      "This is not about open source, it is about cost.",
+      "We did not choose open source because of price.",
+      "并非每个开源项目都有活跃的社区。",
+    ])
+      expect(negatedSides(text).size, text).toBe(0);
+  });
 });
