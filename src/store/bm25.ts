@@ -364,22 +364,27 @@ export class Bm25Index {
    * and sorting all of them cost more than scoring them.
    */
   private searchAll(terms: QueryTerm[], k: number, norms: Float64Array): Bm25Hit[] {
-    const { k1, docs, tfs } = this.data;
     const scores = this.scores!;
     const touched: number[] = [];
-    for (const { start, end, idf } of terms) {
-      for (let j = start; j < end; j++) {
-        const doc = docs[j]!;
-        const tf = tfs[j]!;
-        const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
-        // Every contribution is positive (idf ≥ 0.01, tf ≥ 1), so 0 means "not scored yet".
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc] = scores[doc]! + s;
-      }
-    }
+    for (const term of terms) this.accumulate(term, norms, touched);
     const top = topK(touched, scores, k);
     for (const doc of touched) scores[doc] = 0;
     return top;
+  }
+
+  /** Adds every posting of the term into the scores, noting each passage scored for the first time. */
+  private accumulate(term: QueryTerm, norms: Float64Array, touched: number[]): void {
+    const { k1, docs, tfs } = this.data;
+    const scores = this.scores!;
+    const { start, end, idf } = term;
+    for (let j = start; j < end; j++) {
+      const doc = docs[j]!;
+      const tf = tfs[j]!;
+      const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
+      // Every contribution is positive (idf ≥ 0.01, tf ≥ 1), so 0 means "not scored yet".
+      if (scores[doc] === 0) touched.push(doc);
+      scores[doc] = scores[doc]! + s;
+    }
   }
 
   /** The most the term adds to any passage's score (the first use of a long term reads its postings). */
@@ -443,17 +448,12 @@ export class Bm25Index {
     let i = 0;
     let threshold = 0;
     for (; i < n && !(rest[i]! < threshold); i++) {
-      const { start, end, idf } = terms[byBound[i]!]!;
+      const term = terms[byBound[i]!]!;
       if (i + 1 < firstSwitch || i + 1 === n) {
-        for (let j = start; j < end; j++) {
-          const doc = docs[j]!;
-          const tf = tfs[j]!;
-          const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
-          if (scores[doc] === 0) touched.push(doc);
-          scores[doc] = scores[doc]! + s;
-        }
+        this.accumulate(term, norms, touched);
         continue;
       }
+      const { start, end, idf } = term;
       // The k-th best partial sum once this term is in, for the test before the next one: the
       // passages new to this term are offered as they are scored (a term lists a passage once),
       // and those seen before are offered after the scan, so no passage is offered twice.
