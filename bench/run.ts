@@ -50,6 +50,8 @@ export interface BenchOptions {
   seed?: number;
   /** HNSW ef for searches; default: the configuration's default (HNSW_EF). */
   ef?: number;
+  /** Threads an exact dense search is shared between; default: SEARCH_THREADS's default (the cores, up to 4). */
+  threads?: number;
   /** Questions per latency series (dense, BM25, hybrid). */
   queries?: number;
   /** Per-request latency of the fake Ollama server. */
@@ -93,6 +95,9 @@ export interface BenchResult {
   };
   /** Loading the build (same as load.ms). */
   loadMs: number;
+  /** Threads the exact dense search was shared between, and how many searches were split. */
+  searchThreads: number;
+  splitSearches: number;
   /** Peak RSS of the process after the first (full) ingest, MB (same as ingest.peakRssMb). */
   peakRssMb: number;
   /** The builtin embedder's exact column search against a brute-force scan (1 by construction). */
@@ -356,6 +361,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   // The defaults of src/config.ts, not the local .env: results must not depend on a developer's settings.
   const config = loadConfig({ env: {}, dotenv: false });
   const ef = options.ef ?? config.retrieval.ef;
+  const threads = options.threads ?? config.retrieval.searchThreads;
   const k = config.retrieval.k;
   const chunking = config.chunking;
   const queryCount = options.queries ?? 300;
@@ -410,12 +416,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // ---- load ------------------------------------------------------------------------------
     const loadProbe = startBlockProbe();
     const loadStarted = performance.now();
-    const index: LoadedIndex = await loadIndex(indexDir, second.summary.buildId, { ef });
+    const index: LoadedIndex = await loadIndex(indexDir, second.summary.buildId, { ef, threads });
     const loadMs = performance.now() - loadStarted;
     const loadBlockMs = loadProbe.stop();
     const dense = index.dense;
     if (!(dense instanceof ColumnDenseIndex))
       throw new Error("the builtin embedder's index should be the exact column index");
+    // The helper threads start with the first search; every timed search should find them ready.
+    await dense.whenSplit();
     const ports = index;
     const deps = retrieveDeps(embeddings, tokenizer);
 
@@ -563,6 +571,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         embedQuery: summarise(embedSamples),
       },
       loadMs: round(loadMs, 1),
+      searchThreads: threads,
+      splitSearches: dense.splitSearches,
       peakRssMb: round(peakRssMb, 1),
       builtinRecallAt10: round(builtinRecallAt10),
       ef,

@@ -12,7 +12,7 @@ import { readFlags, runCli, wholeNumberFlag } from "./cli.js";
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const NOTES = /<!-- notes -->[\s\S]*?<!-- \/notes -->/;
 
-const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] [--seed S] [--ef N] [--queries N] [--ollama-latency MS]
+const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] [--seed S] [--ef N] [--threads N] [--queries N] [--ollama-latency MS]
   --size N      one run on a synthetic corpus of about N passages (e.g. 1000000); without it 1k, 10k
                 and 100k run in turn, each in its own process
   --json        print one JSON object per size (exactly one with --size), nothing else on stdout
@@ -21,6 +21,8 @@ const usage = `usage: npm run bench -- [--size N] [--json] [--write | --render] 
   --render      rewrite bench/RESULTS.md and bench/latency.svg from bench/results.json, run nothing
   --seed S      corpus and question seed (default 42)
   --ef N        HNSW ef measured as the default on the dense proxy vectors (default: HNSW_EF's, 300)
+  --threads N   threads one exact dense search is shared between (default: SEARCH_THREADS's, the
+                cores up to 4; splitting starts at 50,000 passages)
   --queries N   questions per latency series (default 300)
   --ollama-latency MS  per-request latency of the fake Ollama server (default 50)
   --proxy N     passages of the dense proxy set HNSW is measured on (default 100000)
@@ -33,6 +35,7 @@ interface Args {
   render: boolean;
   seed: number;
   ef: number | undefined;
+  threads: number | undefined;
   queries: number | undefined;
   ollamaLatency: number | undefined;
   proxy: number | undefined;
@@ -50,6 +53,7 @@ function parseBenchArgs(argv: string[]): Args {
         render: { type: "boolean", default: false },
         seed: number,
         ef: number,
+        threads: number,
         queries: number,
         "ollama-latency": number,
         proxy: number,
@@ -66,6 +70,7 @@ function parseBenchArgs(argv: string[]): Args {
         render: v.render,
         seed: num("seed", v.seed, 0) ?? 42,
         ef: num("ef", v.ef, 10),
+        threads: num("threads", v.threads, 1),
         queries: num("queries", v.queries, 20),
         ollamaLatency: num("ollama-latency", v["ollama-latency"], 1),
         proxy: num("proxy", v.proxy, 100),
@@ -79,6 +84,7 @@ function childFlags(args: Args): string[] {
   const flags: Array<[string, number | undefined]> = [
     ["--seed", args.seed],
     ["--ef", args.ef],
+    ["--threads", args.threads],
     ["--queries", args.queries],
     ["--ollama-latency", args.ollamaLatency],
     ["--proxy", args.proxy],
@@ -169,6 +175,7 @@ await runCli(
           size: args.size,
           seed: args.seed,
           ...(args.ef !== undefined ? { ef: args.ef } : {}),
+          ...(args.threads !== undefined ? { threads: args.threads } : {}),
           ...(args.queries !== undefined ? { queries: args.queries } : {}),
           ...(args.ollamaLatency !== undefined ? { ollamaLatencyMs: args.ollamaLatency } : {}),
           ...(args.proxy !== undefined ? { proxyPassages: args.proxy } : {}),

@@ -90,7 +90,10 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
           answerTimeoutMs: config.ollama.answerTimeoutMs,
         })
       : null;
-  const index = new IndexHandle(config.indexDir, embeddings.id, { ef: config.retrieval.ef });
+  const index = new IndexHandle(config.indexDir, embeddings.id, {
+    ef: config.retrieval.ef,
+    threads: config.retrieval.searchThreads,
+  });
   const reranker = createReranker(config.retrieval, { tokenizer });
   const answerer = createAnswerer({
     index,
@@ -175,7 +178,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       return runIngest();
     },
     async close() {
-      await workers.close();
+      await Promise.all([workers.close(), index.close()]);
     },
   };
 }

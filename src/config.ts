@@ -4,6 +4,7 @@
  * error at a time.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
 import { z } from "zod";
@@ -60,6 +61,12 @@ export interface RetrievalSettings {
    * dense passages (bench/RESULTS.md: 0.947 at 256, 0.987 at 512).
    */
   ef: number;
+  /**
+   * Threads the exact dense scan of a large builtin index is shared between (SEARCH_THREADS).
+   * Default: the machine's cores, up to 4 (each more thread saves less than the last and costs
+   * a message). Model embeddings (HNSW) ignore it.
+   */
+  searchThreads: number;
   /** How many of each ranked list (lexical, dense, per sub-query) take part in the fusion (RETRIEVAL_CANDIDATES). */
   candidates: number;
   /** Reciprocal-rank constant: a list's rank r counts weight / (rrfC + r). 60 is the value of Cormack et al. */
@@ -93,6 +100,7 @@ export interface RetrievalSettings {
 export const RETRIEVAL_DEFAULTS: RetrievalSettings = {
   k: 5,
   ef: 300,
+  searchThreads: Math.min(4, availableParallelism()),
   candidates: 50,
   rrfC: 60,
   denseWeight: { builtin: 0.5, model: 1 },
@@ -122,6 +130,7 @@ const schema = z.object({
   CHUNK_OVERLAP: intFrom(0, 2000).default(80),
   RETRIEVAL_K: intFrom(1, 20).default(RETRIEVAL_DEFAULTS.k),
   HNSW_EF: intFrom(10, 2000).default(RETRIEVAL_DEFAULTS.ef),
+  SEARCH_THREADS: intFrom(1, 16).default(RETRIEVAL_DEFAULTS.searchThreads),
   RETRIEVAL_CANDIDATES: intFrom(5, 1000).default(RETRIEVAL_DEFAULTS.candidates),
   RERANKER: z.enum(RERANKER_NAMES).default(RETRIEVAL_DEFAULTS.reranker),
   REFUSAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(RETRIEVAL_DEFAULTS.refusalMinCoverage),
@@ -358,6 +367,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       ...RETRIEVAL_DEFAULTS,
       k: s.RETRIEVAL_K,
       ef: s.HNSW_EF,
+      searchThreads: s.SEARCH_THREADS,
       candidates: s.RETRIEVAL_CANDIDATES,
       reranker: s.RERANKER,
       refusalMinCoverage: s.REFUSAL_MIN_COVERAGE,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -108,17 +109,25 @@ describe("config", () => {
       RETRIEVAL_CANDIDATES: "80",
       RERANKER: "none",
       REFUSAL_MIN_COVERAGE: "0.5",
+      SEARCH_THREADS: "3",
     }).retrieval;
-    expect(tuned).toMatchObject({ candidates: 80, reranker: "none", refusalMinCoverage: 0.5 });
+    expect(tuned).toMatchObject({
+      candidates: 80,
+      reranker: "none",
+      refusalMinCoverage: 0.5,
+      searchThreads: 3,
+    });
+    expect(RETRIEVAL_DEFAULTS.searchThreads).toBe(Math.min(4, availableParallelism()));
     let error: unknown;
     try {
-      load({ RERANKER: "cohere", REFUSAL_MIN_COVERAGE: "2" });
+      load({ RERANKER: "cohere", REFUSAL_MIN_COVERAGE: "2", SEARCH_THREADS: "0" });
     } catch (err) {
       error = err;
     }
     const problems = (error as ConfigError).problems.join("\n");
     expect(problems).toMatch(/RERANKER/);
     expect(problems).toMatch(/REFUSAL_MIN_COVERAGE/);
+    expect(problems).toMatch(/SEARCH_THREADS/);
   });
 
   it("reads OLLAMA_HOST the way Ollama's own CLI does", () => {

@@ -184,7 +184,15 @@ export class IndexHandle implements IndexSource {
         `the index at ${this.indexDir} was built with ${index.manifest.embedder.id}, but the configured embedder is ${this.embedderId}: run "npm run ingest" to rebuild it`,
       );
     }
+    // The build it replaces may still be answering a question; closing only ends its helper
+    // threads, and that question finishes on its own thread.
+    if (this.loaded && this.loaded !== index) void this.loaded.dense?.close?.();
     this.loaded = index;
     return index;
+  }
+
+  /** Ends the loaded build's helper threads (at shutdown). */
+  async close(): Promise<void> {
+    await this.loaded?.dense?.close?.();
   }
 }

@@ -3,6 +3,7 @@ import { type FileHandle, mkdir, open, readFile, writeFile } from "node:fs/promi
 import path from "node:path";
 import type { SearchHit } from "../../retrieve/ports.js";
 import { readTyped, writeTyped } from "../binary.js";
+import { mergeTops, type SliceTop, type SparseColumns, scanSlice, topOfSlice } from "./column-scan.js";
 import {
   DENSE_INFO_FILE,
   type DenseIndex,
@@ -10,6 +11,7 @@ import {
   type DenseIndexInfo,
 } from "./dense-index.js";
 import { IdList } from "./ids.js";
+import { SPLIT_DEFAULTS, type SplitOptions, SplitScan } from "./split-scan.js";
 
 /** Where each dimension's entries start in the two files below (float64: dimension + 1 values). */
 const STARTS_FILE = "columns-starts.f64";
@@ -18,19 +20,19 @@ const POSITIONS_FILE = "columns-positions.u32";
 /** The entries' values (components of the unit vectors), in the same order. */
 const VALUES_FILE = "columns-values.f32";
 
-/**
- * A dimension-major matrix with only its non-zero entries: column d is positions and values
- * [starts[d], starts[d + 1]). A builtin vector sets about a third of its dimensions, so this is a
- * third of the dense matrix's scan work and ~2/3 of its bytes.
- */
-interface SparseColumns {
-  starts: Float64Array;
-  positions: Uint32Array;
-  values: Float32Array;
-}
-
 /** The largest number of entries a Uint32 position file can be indexed by here. */
 const MAX_ENTRIES = 2 ** 32 - 1;
+
+/** A typed array over shared memory, which helper threads of a split search read in place. */
+function sharedArray<T extends Uint32Array | Float32Array>(
+  Kind: { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT));
+}
+
+/** Ends the helper threads of an index nobody closed (a build replaced and dropped). */
+const unclosed = new FinalizationRegistry<SplitScan>((split) => void split.close());
 
 /** Sparse columns of a dense dimension-major matrix (columns[d * count + i]), zeros left out. */
 function sparseFromDense(dense: Float32Array, dimension: number, count: number): SparseColumns {
@@ -43,8 +45,8 @@ function sparseFromDense(dense: Float32Array, dimension: number, count: number):
   }
   starts[dimension] = entries;
   if (entries > MAX_ENTRIES) throw new Error(`${entries} non-zero vector entries: more than one index holds`);
-  const positions = new Uint32Array(entries);
-  const values = new Float32Array(entries);
+  const positions = sharedArray(Uint32Array, entries);
+  const values = sharedArray(Float32Array, entries);
   let at = 0;
   for (let d = 0; d < dimension; d++) {
     const base = d * count;
@@ -164,6 +166,14 @@ export class ColumnDenseIndex implements DenseIndex {
   private scores = new Float64Array(0);
   /** Columns of a loaded index still being read; null once everything is in memory. */
   private reader: ColumnReader | null;
+  private readonly splitting: Required<Omit<SplitOptions, "helperUrl">> & Pick<SplitOptions, "helperUrl">;
+  /** Helper threads of a split search, started by the first search of a large enough index. */
+  private split: SplitScan | null = null;
+  private closed = false;
+  /** Set when helpers failed to answer: this index does not try again. */
+  private splitFailed = false;
+  /** Searches shared with helper threads so far (tests and benchmarks check splitting happens). */
+  splitSearches = 0;
 
   constructor(
     readonly dimension: number,
@@ -171,11 +181,13 @@ export class ColumnDenseIndex implements DenseIndex {
       ids: new IdList(),
       columns: {
         starts: new Float64Array(dimension + 1),
-        positions: new Uint32Array(0),
-        values: new Float32Array(0),
+        positions: sharedArray(Uint32Array, 0),
+        values: sharedArray(Float32Array, 0),
       },
     },
+    options: SplitOptions = {},
   ) {
+    this.splitting = { ...SPLIT_DEFAULTS, ...options };
     this.ids = contents.ids;
     this.columns = contents.columns;
     this.reader = contents.reader ?? null;
@@ -215,7 +227,7 @@ export class ColumnDenseIndex implements DenseIndex {
     };
   }
 
-  static async load(dir: string): Promise<ColumnDenseIndex> {
+  static async load(dir: string, options: SplitOptions = {}): Promise<ColumnDenseIndex> {
     const info = JSON.parse(await readFile(path.join(dir, DENSE_INFO_FILE), "utf8")) as DenseIndexInfo;
     const ids = await IdList.load(dir);
     const starts = await readTyped(path.join(dir, STARTS_FILE), Float64Array);
@@ -229,10 +241,14 @@ export class ColumnDenseIndex implements DenseIndex {
       await Promise.all([positions.close(), values.close()]);
       throw new Error(`${dir}: ${sizes.join(" and ")} bytes of columns for ${entries} entries`);
     }
-    const columns = { starts, positions: new Uint32Array(entries), values: new Float32Array(entries) };
+    const columns = {
+      starts,
+      positions: sharedArray(Uint32Array, entries),
+      values: sharedArray(Float32Array, entries),
+    };
     const reader = new ColumnReader({ positions, values }, columns, info.dimension);
     void reader.readRest();
-    return new ColumnDenseIndex(info.dimension, { ids, columns, reader });
+    return new ColumnDenseIndex(info.dimension, { ids, columns, reader }, options);
   }
 
   get count(): number {
@@ -263,6 +279,43 @@ export class ColumnDenseIndex implements DenseIndex {
     });
     this.columns = sparseFromDense(dense, this.dimension, after);
     this.ids.push(ids);
+    // The helpers read the old columns and cut the old count into slices.
+    this.stopSplitting();
+  }
+
+  /**
+   * Whether searches are being shared with helper threads: starts them if the index is large
+   * enough and waits until they are ready (false: below the size, one thread, closed, or the
+   * helpers failed).
+   */
+  async whenSplit(): Promise<boolean> {
+    const split = this.splitScan();
+    return split ? (await split.ready) && split.usable : false;
+  }
+
+  /** Ends the helper threads; the index keeps answering, on the calling thread alone. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.stopSplitting();
+  }
+
+  private async stopSplitting(): Promise<void> {
+    const split = this.split;
+    this.split = null;
+    if (!split) return;
+    unclosed.unregister(split);
+    await split.close();
+  }
+
+  /** The helpers, started on first need; null where splitting does not pay or cannot run. */
+  private splitScan(): SplitScan | null {
+    const { threads, splitFrom, helperTimeoutMs, helperUrl } = this.splitting;
+    if (this.closed || this.splitFailed || threads < 2 || this.count < splitFrom) return null;
+    if (!this.split) {
+      this.split = new SplitScan(this.columns, this.count, threads, helperTimeoutMs, helperUrl);
+      unclosed.register(this, this.split, this.split);
+    }
+    return this.split;
   }
 
   search(vector: number[], k: number): SearchHit[] {
@@ -278,64 +331,71 @@ export class ColumnDenseIndex implements DenseIndex {
     const m = Math.min(k, n);
     const count = vectors.length;
     if (m <= 0 || count === 0) return vectors.map(() => []);
-    const { starts, positions, values } = this.columns;
     const queries = vectors.map(unit);
-    // The queries' running scores interleaved (passage i's score for query q at i × count + q):
-    // a comparison's queries share most dimensions, so one walk of a column updates all of them
-    // in one cache line instead of three walks writing three arrays.
-    const size = n * count;
+    const split = this.splitScan();
+    const tops = split?.usable ? this.searchSplit(split, queries, m) : this.searchSlice(queries, 0, n, m);
+    return queries.map((_, q) => {
+      const hits: SearchHit[] = [];
+      for (let p = 0; p < m; p++) {
+        const position = tops.positions[q * m + p] as number;
+        if (position < 0) break;
+        hits.push({ id: this.ids.at(position), score: tops.scores[q * m + p] as number });
+      }
+      return hits;
+    });
+  }
+
+  /**
+   * The m best of each query among positions [lo, hi), scanned on this thread (query q's list
+   * at q × m). The queries' running scores are interleaved (passage i's score for query q at
+   * i × count + q): a comparison's queries share most dimensions, so one walk of a column
+   * updates all of them in one cache line instead of three walks writing three arrays.
+   */
+  private searchSlice(queries: Float64Array[], lo: number, hi: number, m: number): SliceTop {
+    const count = queries.length;
+    const size = (hi - lo) * count;
     // Kept at the largest size asked for: a plain question and a comparison alternate.
     if (this.scores.length < size) this.scores = new Float64Array(size);
     const scores = this.scores.subarray(0, size);
     scores.fill(0);
-    const active = new Int32Array(count);
-    const weights = new Float64Array(count);
-    // Dimensions in ascending order, so each passage sums its entries in the brute force's order.
-    for (let d = 0; d < this.dimension; d++) {
-      let used = 0;
-      for (let q = 0; q < count; q++) {
-        const w = (queries[q] as Float64Array)[d] as number;
-        if (w === 0) continue;
-        active[used] = q;
-        weights[used] = w;
-        used++;
-      }
-      if (used === 0) continue;
-      this.reader?.ensure(d);
-      addColumn(
-        scores,
-        count,
-        positions,
-        values,
-        starts[d] as number,
-        starts[d + 1] as number,
-        active,
-        weights,
-        used,
-      );
+    const reader = this.reader;
+    scanSlice(this.columns, queries, lo, hi, scores, reader ? (d) => reader.ensure(d) : undefined);
+    const out: SliceTop = { positions: new Int32Array(count * m), scores: new Float64Array(count * m) };
+    for (let q = 0; q < count; q++) topOfSlice(scores, count, q, lo, hi, m, out, q * m);
+    return out;
+  }
+
+  /** searchSlice shared with the helpers: this thread takes the first slice, each helper one more. */
+  private searchSplit(split: SplitScan, queries: Float64Array[], m: number): SliceTop {
+    // Every column the helpers will walk must be in memory before they start.
+    const reader = this.reader;
+    if (reader)
+      for (let d = 0; d < this.dimension; d++) if (queries.some((query) => query[d] !== 0)) reader.ensure(d);
+    const request = split.post(queries, m);
+    const own = this.searchSlice(queries, 0, split.bounds[1] as number, m);
+    const helpers = split.collect(request);
+    // A helper that did not answer: its slices are scanned here, as one, and splitting stops.
+    const slices = helpers
+      ? [own, ...helpers]
+      : [own, this.searchSlice(queries, split.bounds[1] as number, this.count, m)];
+    if (helpers) this.splitSearches++;
+    else {
+      this.splitFailed = true;
+      void this.stopSplitting();
     }
-    return queries.map((_, q) => {
-      const top = new Int32Array(m).fill(-1);
-      const topScore = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
-      // The m best in a sorted buffer: almost every passage fails the first comparison.
-      for (let i = 0; i < n; i++) {
-        const value = scores[i * count + q] as number;
-        if (value <= (topScore[m - 1] as number)) continue;
-        let p = m - 1;
-        // Strictly less: an equal score already kept came from a lower position and stays ahead.
-        while (p > 0 && (topScore[p - 1] as number) < value) {
-          topScore[p] = topScore[p - 1] as number;
-          top[p] = top[p - 1] as number;
-          p--;
-        }
-        topScore[p] = value;
-        top[p] = i;
-      }
-      const hits: SearchHit[] = [];
-      for (let p = 0; p < m; p++)
-        hits.push({ id: this.ids.at(top[p] as number), score: topScore[p] as number });
-      return hits;
-    });
+    const out: SliceTop = {
+      positions: new Int32Array(queries.length * m),
+      scores: new Float64Array(queries.length * m),
+    };
+    for (let q = 0; q < queries.length; q++) {
+      const merged = mergeTops(
+        slices.map((top) => ({ top, at: q * m })),
+        m,
+      );
+      out.positions.set(merged.positions, q * m);
+      out.scores.set(merged.scores, q * m);
+    }
+    return out;
   }
 
   async save(dir: string): Promise<void> {
@@ -347,107 +407,6 @@ export class ColumnDenseIndex implements DenseIndex {
     await this.ids.save(dir);
     const info: DenseIndexInfo = { kind: "column", dimension: this.dimension, count: this.count };
     await writeFile(path.join(dir, DENSE_INFO_FILE), JSON.stringify(info));
-  }
-}
-
-/**
- * For the column's entries [from, to) and each of the `used` active queries:
- * scores[positions[j] × stride + query] += values[j] × weight, one float64 multiply-add per
- * entry and query, as in the brute force. One and two queries (a plain question; a comparison
- * whose side words fall in a dimension the question lacks) are unrolled by hand: V8 keeps those
- * loops' loads in registers, not an inner loop over the queries.
- */
-function addColumn(
-  scores: Float64Array,
-  stride: number,
-  positions: Uint32Array,
-  values: Float32Array,
-  from: number,
-  to: number,
-  active: Int32Array,
-  weights: Float64Array,
-  used: number,
-): void {
-  const q0 = active[0] as number;
-  const w0 = weights[0] as number;
-  if (stride === 1) {
-    addSingle(scores, positions, values, from, to, w0);
-    return;
-  }
-  if (used === 1) {
-    let j = from;
-    for (; j + 3 < to; j += 4) {
-      const a = (positions[j] as number) * stride + q0;
-      const b = (positions[j + 1] as number) * stride + q0;
-      const c = (positions[j + 2] as number) * stride + q0;
-      const e = (positions[j + 3] as number) * stride + q0;
-      scores[a] = (scores[a] as number) + (values[j] as number) * w0;
-      scores[b] = (scores[b] as number) + (values[j + 1] as number) * w0;
-      scores[c] = (scores[c] as number) + (values[j + 2] as number) * w0;
-      scores[e] = (scores[e] as number) + (values[j + 3] as number) * w0;
-    }
-    for (; j < to; j++) {
-      const a = (positions[j] as number) * stride + q0;
-      scores[a] = (scores[a] as number) + (values[j] as number) * w0;
-    }
-    return;
-  }
-  const q1 = active[1] as number;
-  const w1 = weights[1] as number;
-  if (used === 2) {
-    for (let j = from; j < to; j++) {
-      const base = (positions[j] as number) * stride;
-      const v = values[j] as number;
-      scores[base + q0] = (scores[base + q0] as number) + v * w0;
-      scores[base + q1] = (scores[base + q1] as number) + v * w1;
-    }
-    return;
-  }
-  if (used === 3) {
-    const q2 = active[2] as number;
-    const w2 = weights[2] as number;
-    for (let j = from; j < to; j++) {
-      const base = (positions[j] as number) * stride;
-      const v = values[j] as number;
-      scores[base + q0] = (scores[base + q0] as number) + v * w0;
-      scores[base + q1] = (scores[base + q1] as number) + v * w1;
-      scores[base + q2] = (scores[base + q2] as number) + v * w2;
-    }
-    return;
-  }
-  for (let j = from; j < to; j++) {
-    const base = (positions[j] as number) * stride;
-    const v = values[j] as number;
-    for (let u = 0; u < used; u++) {
-      const at = base + (active[u] as number);
-      scores[at] = (scores[at] as number) + v * (weights[u] as number);
-    }
-  }
-}
-
-/** addColumn for one query alone: scores[positions[j]] += values[j] × w, four at a time. */
-function addSingle(
-  scores: Float64Array,
-  positions: Uint32Array,
-  values: Float32Array,
-  from: number,
-  to: number,
-  w: number,
-): void {
-  let j = from;
-  for (; j + 3 < to; j += 4) {
-    const a = positions[j] as number;
-    const b = positions[j + 1] as number;
-    const c = positions[j + 2] as number;
-    const e = positions[j + 3] as number;
-    scores[a] = (scores[a] as number) + (values[j] as number) * w;
-    scores[b] = (scores[b] as number) + (values[j + 1] as number) * w;
-    scores[c] = (scores[c] as number) + (values[j + 2] as number) * w;
-    scores[e] = (scores[e] as number) + (values[j + 3] as number) * w;
-  }
-  for (; j < to; j++) {
-    const a = positions[j] as number;
-    scores[a] = (scores[a] as number) + (values[j] as number) * w;
   }
 }
 

@@ -13,6 +13,8 @@ export interface DenseIndex {
   search(vector: number[], k: number): SearchHit[];
   /** search() for several vectors at once, where the index can share work between them; same hits. */
   searchMany?(vectors: number[][], k: number): SearchHit[][];
+  /** Releases what the index holds besides memory (helper threads); it keeps answering. */
+  close?(): Promise<void>;
   /** Write the index, with its own id mapping, into `dir` (created if missing). */
   save(dir: string): Promise<void>;
 }
@@ -34,6 +36,8 @@ export interface DenseIndexBuilder {
 export interface DenseSearchOptions {
   /** HNSW's candidate list size at search time; ignored by exact search. */
   ef?: number;
+  /** Threads the exact column scan of a large index is shared between (SEARCH_THREADS); ignored by HNSW. */
+  threads?: number;
 }
 
 /** Written beside every saved dense index, so loading knows which implementation reads it. */

@@ -49,6 +49,7 @@ export function createDenseIndexBuilder(
 
 export async function loadDenseIndex(dir: string, options: DenseSearchOptions = {}): Promise<DenseIndex> {
   const info = JSON.parse(await readFile(path.join(dir, DENSE_INFO_FILE), "utf8")) as DenseIndexInfo;
-  if (info.kind === "column") return ColumnDenseIndex.load(dir);
+  if (info.kind === "column")
+    return ColumnDenseIndex.load(dir, options.threads !== undefined ? { threads: options.threads } : {});
   return info.kind === "exact" ? ExactDenseIndex.load(dir) : HnswDenseIndex.load(dir, options);
 }
