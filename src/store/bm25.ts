@@ -238,6 +238,12 @@ export class Bm25Index {
   /** Per-passage score accumulator reused by every search (zeroed again after each). */
   private scores: Float64Array | undefined;
   /**
+   * The passages a search has scored, in the order first scored, reused like the scores: a
+   * common term touches half a million passages at a million, and a growing plain array of
+   * them cost more than scoring them.
+   */
+  private touched: Uint32Array | undefined;
+  /**
    * Each passage's length normalisation, k1 · (1 − b + b · length / average), worked out on the
    * first search rather than once per posting: the same float64 operations in the same order, so
    * the same scores.
@@ -353,6 +359,7 @@ export class Bm25Index {
       postings += starts[t + 1]! - starts[t]!;
     }
     this.scores ??= new Float64Array(this.size);
+    this.touched ??= new Uint32Array(this.size);
     // With one term, or no more postings than k, nothing can be skipped: no bounds needed.
     if (!this.boundsHold || terms.length < 2 || postings <= k) return this.searchAll(terms, k, norms);
     return this.searchPruned(terms, k, norms);
@@ -365,26 +372,33 @@ export class Bm25Index {
    */
   private searchAll(terms: QueryTerm[], k: number, norms: Float64Array): Bm25Hit[] {
     const scores = this.scores!;
-    const touched: number[] = [];
-    for (const term of terms) this.accumulate(term, norms, touched);
-    const top = topK(touched, scores, k);
-    for (const doc of touched) scores[doc] = 0;
+    const touched = this.touched!;
+    let count = 0;
+    for (const term of terms) count = this.accumulate(term, norms, count);
+    const top = topK(touched, count, scores, k);
+    for (let c = 0; c < count; c++) scores[touched[c]!] = 0;
     return top;
   }
 
-  /** Adds every posting of the term into the scores, noting each passage scored for the first time. */
-  private accumulate(term: QueryTerm, norms: Float64Array, touched: number[]): void {
+  /**
+   * Adds every posting of the term into the scores, noting each passage scored for the first
+   * time after the `count` already in `touched`; returns the new count.
+   */
+  private accumulate(term: QueryTerm, norms: Float64Array, count: number): number {
     const { k1, docs, tfs } = this.data;
     const scores = this.scores!;
+    const touched = this.touched!;
+    let touchedCount = count;
     const { start, end, idf } = term;
     for (let j = start; j < end; j++) {
       const doc = docs[j]!;
       const tf = tfs[j]!;
       const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
       // Every contribution is positive (idf ≥ 0.01, tf ≥ 1), so 0 means "not scored yet".
-      if (scores[doc] === 0) touched.push(doc);
+      if (scores[doc] === 0) touched[touchedCount++] = doc;
       scores[doc] = scores[doc]! + s;
     }
+    return touchedCount;
   }
 
   /** The most the term adds to any passage's score (the first use of a long term reads its postings). */
@@ -444,13 +458,14 @@ export class Bm25Index {
     // Every term is scored in full anyway: in query order, which needs no second pass.
     if (firstSwitch >= n) return this.searchAll(terms, k, norms);
 
-    const touched: number[] = [];
+    const touched = this.touched!;
+    let touchedCount = 0;
     let i = 0;
     let threshold = 0;
     for (; i < n && !(rest[i]! < threshold); i++) {
       const term = terms[byBound[i]!]!;
       if (i + 1 < firstSwitch || i + 1 === n) {
-        this.accumulate(term, norms, touched);
+        touchedCount = this.accumulate(term, norms, touchedCount);
         continue;
       }
       const { start, end, idf } = term;
@@ -458,13 +473,13 @@ export class Bm25Index {
       // passages new to this term are offered as they are scored (a term lists a passage once),
       // and those seen before are offered after the scan, so no passage is offered twice.
       const best = new KthBest(k);
-      const seenBefore = touched.length;
+      const seenBefore = touchedCount;
       for (let j = start; j < end; j++) {
         const doc = docs[j]!;
         const tf = tfs[j]!;
         const s = (idf * tf * (k1 + 1)) / (tf + norms[doc]!);
         if (scores[doc] === 0) {
-          touched.push(doc);
+          touched[touchedCount++] = doc;
           scores[doc] = s;
           best.offer(s);
         } else scores[doc] = scores[doc]! + s;
@@ -474,11 +489,11 @@ export class Bm25Index {
     }
 
     let survivors: ArrayLike<number> = touched;
-    let count = touched.length;
+    let count = touchedCount;
     if (i < n) {
-      const seen = new Uint32Array(touched.length);
+      const seen = new Uint32Array(touchedCount);
       count = 0;
-      for (let c = 0; c < touched.length; c++) {
+      for (let c = 0; c < touchedCount; c++) {
         const doc = touched[c]!;
         if (reachable(scores[doc]!, rest[i]!, threshold)) seen[count++] = doc;
       }
@@ -535,8 +550,8 @@ export class Bm25Index {
         }
       }
     }
-    const top = topK(finalists, scores, k);
-    for (const doc of touched) scores[doc] = 0;
+    const top = topK(finalists, finalists.length, scores, k);
+    for (let c = 0; c < touchedCount; c++) scores[touched[c]!] = 0;
     return top;
   }
 }
@@ -660,8 +675,8 @@ class KthBest {
 const better = (scores: Float64Array, x: number, y: number) =>
   (scores[x] ?? 0) > (scores[y] ?? 0) || ((scores[x] ?? 0) === (scores[y] ?? 0) && x < y);
 
-/** The k best of `docs` with a bounded min-heap (worst kept candidate at the root), best first. */
-function topK(docs: number[], scores: Float64Array, k: number): Bm25Hit[] {
+/** The k best of docs[0, count) with a bounded min-heap (worst kept candidate at the root), best first. */
+function topK(docs: ArrayLike<number>, count: number, scores: Float64Array, k: number): Bm25Hit[] {
   if (k <= 0) return [];
   const heap: number[] = [];
   const siftDown = (start: number) => {
@@ -677,7 +692,8 @@ function topK(docs: number[], scores: Float64Array, k: number): Bm25Hit[] {
       i = worst;
     }
   };
-  for (const doc of docs) {
+  for (let c = 0; c < count; c++) {
+    const doc = docs[c]!;
     // Most passages score below the worst kept one: rejected on the score alone, before the
     // full comparison (which only decides between equal scores).
     if (heap.length === k && (scores[doc] ?? 0) < (scores[heap[0] ?? 0] ?? 0)) continue;
