@@ -62,9 +62,9 @@ export interface RetrievalSettings {
    */
   ef: number;
   /**
-   * Threads the exact dense scan of a large builtin index is shared between (SEARCH_THREADS).
-   * Default: the machine's cores, up to 4 (each more thread saves less than the last and costs
-   * a message). Model embeddings (HNSW) ignore it.
+   * Threads one search of a large index is shared between (SEARCH_THREADS): the builtin
+   * embedder's exact dense scan, and BM25. Default: the machine's cores, up to 4 (each more
+   * thread saves less than the last and costs a message). HNSW (model embeddings) ignores it.
    */
   searchThreads: number;
   /** How many of each ranked list (lexical, dense, per sub-query) take part in the fusion (RETRIEVAL_CANDIDATES). */

@@ -19,6 +19,7 @@ if (endianness() !== "LE") {
 type Typed = Float32Array | Float64Array | Uint32Array | Int32Array | Uint8Array;
 type TypedConstructor<T extends Typed> = {
   new (length: number): T;
+  new (buffer: SharedArrayBuffer): T;
   readonly BYTES_PER_ELEMENT: number;
 };
 
@@ -39,12 +40,19 @@ export async function writeTyped(file: string, array: Typed): Promise<void> {
  * between them, so a large file never holds the event loop (readFile would also refuse files
  * over 2 GiB, which the vectors of a million passages are).
  */
-export async function readTyped<T extends Typed>(file: string, type: TypedConstructor<T>): Promise<T> {
+export async function readTyped<T extends Typed>(
+  file: string,
+  type: TypedConstructor<T>,
+  options: { shared?: boolean } = {},
+): Promise<T> {
   const handle = await open(file, "r");
   try {
     const { size } = await handle.stat();
     if (size % type.BYTES_PER_ELEMENT !== 0) throw new Error(`${file}: ${size} bytes is not a whole array`);
-    const array = new type(size / type.BYTES_PER_ELEMENT);
+    // Shared: helper threads of a split search read the array itself, not a copy.
+    const array = options.shared
+      ? new type(new SharedArrayBuffer(size))
+      : new type(size / type.BYTES_PER_ELEMENT);
     const bytes = new Uint8Array(array.buffer);
     for (let at = 0; at < size; ) {
       const { bytesRead } = await handle.read(bytes, at, Math.min(IO_SLICE, size - at), at);

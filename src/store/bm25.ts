@@ -17,6 +17,7 @@ import {
   sortedOrder,
   writeTyped,
 } from "./binary.js";
+import { mergeTops, type SliceTop, SplitHelpers, type SplitOptions, type SplitScan } from "./split-scan.js";
 
 export interface Bm25Data {
   k1: number;
@@ -194,11 +195,12 @@ export async function loadBm25(dir: string): Promise<Bm25Data> {
   const at = (name: string) => path.join(dir, name);
   const info = JSON.parse(await readFile(at(FILES.info), "utf8")) as Pick<Bm25Data, "k1" | "b" | "avgLength">;
   const [lengths, terms, starts, docs, tfs] = await Promise.all([
-    readTyped(at(FILES.lengths), Uint32Array),
+    // In shared memory: helper threads of a split search read them in place (Bm25Index).
+    readTyped(at(FILES.lengths), Uint32Array, { shared: true }),
     StringTable.load(at(FILES.terms), at(FILES.termOffsets)),
-    readTyped(at(FILES.starts), Float64Array),
-    readTyped(at(FILES.docs), Uint32Array),
-    readTyped(at(FILES.tfs), Uint32Array),
+    readTyped(at(FILES.starts), Float64Array, { shared: true }),
+    readTyped(at(FILES.docs), Uint32Array, { shared: true }),
+    readTyped(at(FILES.tfs), Uint32Array, { shared: true }),
   ]);
   return { k1: info.k1, b: info.b, avgLength: info.avgLength, lengths, terms, starts, docs, tfs };
 }
@@ -225,16 +227,33 @@ const MEASURED_BOUND_POSTINGS = 1024;
 /** Term ids remembered before the memo starts over (a question looks up a few dozen). */
 const TERM_IDS_KEPT = 4096;
 
-/** A query term found in the index: its place in the term table, its postings' range and its idf. */
-interface QueryTerm {
+/** The numbers a search reads: everything but the term table (a helper thread needs no words). */
+export type Bm25Postings = Omit<Bm25Data, "terms">;
+
+/** A query term as the scorer takes it: its place in the term table and its idf. */
+export interface ScoredTerm {
   id: number;
-  start: number;
-  end: number;
   idf: number;
 }
 
-export class Bm25Index {
-  private readonly order: Uint32Array;
+/** A query term within the passages searched: its postings' range there. */
+interface QueryTerm extends ScoredTerm {
+  start: number;
+  end: number;
+}
+
+const HELPER_URL = new URL("./bm25-worker.mjs", import.meta.url);
+
+/** Whether the postings are in shared memory, so that helper threads can read them in place. */
+function isShared(data: Bm25Postings): boolean {
+  return [data.lengths, data.starts, data.docs, data.tfs].every((a) => a.buffer instanceof SharedArrayBuffer);
+}
+
+/**
+ * The search itself, over term ids: what a helper thread runs on its slice of the passages, and
+ * the calling thread on the first slice or on all of them.
+ */
+export class Bm25Scorer {
   /** Per-passage score accumulator reused by every search (zeroed again after each). */
   private scores: Float64Array | undefined;
   /**
@@ -258,15 +277,11 @@ export class Bm25Index {
   private boundsHold = false;
   /** Per term with long postings, the largest contribution any of its postings makes. */
   private readonly largest = new Map<number, number>();
-  /**
-   * Term ids of recent lookups: concept matching asks whether each head passage holds each of
-   * the question's words, and a binary search comparing UTF-8 bytes costs a few microseconds.
-   */
-  private readonly termIds = new Map<string, number>();
 
-  constructor(private readonly data: Bm25Data) {
-    // The term table is written in byte order: it needs no separate order array.
-    this.order = identityOrder(data.terms.count);
+  constructor(private readonly data: Bm25Postings) {}
+
+  get size(): number {
+    return this.data.lengths.length;
   }
 
   private lengthNorms(): Float64Array {
@@ -284,79 +299,25 @@ export class Bm25Index {
     return norms;
   }
 
-  get size(): number {
-    return this.data.lengths.length;
-  }
-
-  /** The term's place in the sorted term table (its postings' index), or -1. */
-  termId(term: string): number {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = findSorted(this.data.terms, this.order, term);
-      if (this.termIds.size >= TERM_IDS_KEPT) this.termIds.clear();
-      this.termIds.set(term, id);
-    }
-    return id;
-  }
-
-  /** Number of passages that contain the term. */
-  documentFrequency(term: string): number {
-    const t = this.termId(term);
-    return t < 0 ? 0 : this.data.starts[t + 1]! - this.data.starts[t]!;
-  }
-
-  /** The term's [passage, frequency] pairs, flat (for tests and inspection). */
-  postings(term: string): number[] {
-    const t = this.termId(term);
-    const out: number[] = [];
-    if (t < 0) return out;
-    for (let j = this.data.starts[t]!; j < this.data.starts[t + 1]!; j++)
-      out.push(this.data.docs[j]!, this.data.tfs[j]!);
-    return out;
-  }
-
   /**
-   * Whether passage `doc` contains the term: a binary search in the term's postings, which are
-   * in passage order. Cheaper than re-tokenising a passage to learn which words it uses.
+   * The k best passages among positions [lo, hi), by score then position. A passage's score is
+   * the float64 sum of its terms' contributions added in the query's order, whichever way it is
+   * found (so a slice's scores are the whole search's).
    */
-  contains(term: string, doc: number): boolean {
-    const t = this.termId(term);
-    if (t < 0) return false;
-    const { starts, docs } = this.data;
-    let lo = starts[t] as number;
-    let hi = (starts[t + 1] as number) - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = docs[mid] as number;
-      if (at === doc) return true;
-      if (at < doc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  }
-
-  /** Robertson–Spärck Jones IDF, floored at a small positive value so common terms still count a little. */
-  idf(term: string): number {
-    const n = this.size;
-    const df = this.documentFrequency(term);
-    return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-  }
-
-  /**
-   * The k best passages, by score then position. A passage's score is the float64 sum of its
-   * terms' contributions added in the query's (distinct-term) order, whichever way it is found.
-   */
-  search(queryTerms: string[], k: number): Bm25Hit[] {
+  search(scored: readonly ScoredTerm[], k: number, lo = 0, hi = this.size): Bm25Hit[] {
     if (k <= 0) return [];
-    const { starts } = this.data;
+    const { starts, docs } = this.data;
     const norms = this.lengthNorms();
     const terms: QueryTerm[] = [];
     let postings = 0;
-    for (const term of new Set(queryTerms)) {
-      const t = this.termId(term);
-      if (t < 0) continue;
-      terms.push({ id: t, start: starts[t]!, end: starts[t + 1]!, idf: this.idf(term) });
-      postings += starts[t + 1]! - starts[t]!;
+    for (const { id, idf } of scored) {
+      // The run of the term's postings that falls in the passages searched (they ascend).
+      let start = starts[id]!;
+      let end = starts[id + 1]!;
+      if (lo > 0) start = seek(docs, start, end, lo);
+      if (hi < this.size) end = seek(docs, start, end, hi);
+      terms.push({ id, start, end, idf });
+      postings += end - start;
     }
     this.scores ??= new Float64Array(this.size);
     this.touched ??= new Uint32Array(this.size);
@@ -403,8 +364,11 @@ export class Bm25Index {
 
   /** The most the term adds to any passage's score (the first use of a long term reads its postings). */
   private bound(term: QueryTerm, norms: Float64Array): number {
-    const { k1, docs, tfs } = this.data;
-    const { id, start, end, idf } = term;
+    const { k1, docs, tfs, starts } = this.data;
+    const { id, idf } = term;
+    // Over all the term's postings, whatever slice is searched: a bound for every slice.
+    const start = starts[id]!;
+    const end = starts[id + 1]!;
     if (end - start < MEASURED_BOUND_POSTINGS) return idf * (k1 + 1);
     let largest = this.largest.get(id);
     if (largest === undefined) {
@@ -554,6 +518,163 @@ export class Bm25Index {
     for (let c = 0; c < touchedCount; c++) scores[touched[c]!] = 0;
     return top;
   }
+}
+
+/**
+ * BM25 over the term table: words to term ids, document frequencies and idf, and searches —
+ * shared with helper threads (SEARCH_THREADS) when the index is large and its postings were
+ * loaded into shared memory, each helper searching its own slice of the passages; the hits and
+ * scores are the single thread's (tests/store/bm25-threads.test.ts).
+ */
+export class Bm25Index {
+  private readonly order: Uint32Array;
+  private readonly scorer: Bm25Scorer;
+  private readonly helpers: SplitHelpers;
+  /**
+   * Term ids of recent lookups: concept matching asks whether each head passage holds each of
+   * the question's words, and a binary search comparing UTF-8 bytes costs a few microseconds.
+   */
+  private readonly termIds = new Map<string, number>();
+
+  constructor(
+    private readonly data: Bm25Data,
+    options: SplitOptions = {},
+  ) {
+    // The term table is written in byte order: it needs no separate order array.
+    this.order = identityOrder(data.terms.count);
+    this.scorer = new Bm25Scorer(data);
+    this.helpers = new SplitHelpers(this, options, HELPER_URL, () => {
+      if (!isShared(data)) return null;
+      const { k1, b, avgLength, lengths, starts, docs, tfs } = data;
+      const postings: Bm25Postings = { k1, b, avgLength, lengths, starts, docs, tfs };
+      return { count: this.size, data: () => ({ postings }) };
+    });
+  }
+
+  get size(): number {
+    return this.data.lengths.length;
+  }
+
+  /** The term's place in the sorted term table (its postings' index), or -1. */
+  termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = findSorted(this.data.terms, this.order, term);
+      if (this.termIds.size >= TERM_IDS_KEPT) this.termIds.clear();
+      this.termIds.set(term, id);
+    }
+    return id;
+  }
+
+  /** Number of passages that contain the term. */
+  documentFrequency(term: string): number {
+    const t = this.termId(term);
+    return t < 0 ? 0 : this.data.starts[t + 1]! - this.data.starts[t]!;
+  }
+
+  /** The term's [passage, frequency] pairs, flat (for tests and inspection). */
+  postings(term: string): number[] {
+    const t = this.termId(term);
+    const out: number[] = [];
+    if (t < 0) return out;
+    for (let j = this.data.starts[t]!; j < this.data.starts[t + 1]!; j++)
+      out.push(this.data.docs[j]!, this.data.tfs[j]!);
+    return out;
+  }
+
+  /**
+   * Whether passage `doc` contains the term: a binary search in the term's postings, which are
+   * in passage order. Cheaper than re-tokenising a passage to learn which words it uses.
+   */
+  contains(term: string, doc: number): boolean {
+    const t = this.termId(term);
+    if (t < 0) return false;
+    const { starts, docs } = this.data;
+    let lo = starts[t] as number;
+    let hi = (starts[t + 1] as number) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = docs[mid] as number;
+      if (at === doc) return true;
+      if (at < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Robertson–Spärck Jones IDF, floored at a small positive value so common terms still count a little. */
+  idf(term: string): number {
+    const n = this.size;
+    const df = this.documentFrequency(term);
+    return Math.max(0.01, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+  }
+
+  /**
+   * The k best passages, by score then position. A passage's score is the float64 sum of its
+   * terms' contributions added in the query's (distinct-term) order, whichever way it is found.
+   */
+  search(queryTerms: string[], k: number): Bm25Hit[] {
+    if (k <= 0) return [];
+    const terms: ScoredTerm[] = [];
+    let postings = 0;
+    for (const term of new Set(queryTerms)) {
+      const id = this.termId(term);
+      if (id < 0) continue;
+      terms.push({ id, idf: this.idf(term) });
+      postings += this.data.starts[id + 1]! - this.data.starts[id]!;
+    }
+    const split = postings >= this.helpers.options.splitPostings ? this.helpers.ready() : null;
+    return split ? this.searchSplit(split, terms, k) : this.scorer.search(terms, k);
+  }
+
+  /** Searches shared with helper threads so far. */
+  get splitSearches(): number {
+    return this.helpers.searches;
+  }
+
+  /** Whether searches are being split (starts the helpers if worth it and waits until ready). */
+  whenSplit(): Promise<boolean> {
+    return this.helpers.whenReady();
+  }
+
+  /** Ends the helper threads; the index keeps answering, on the calling thread alone. */
+  close(): Promise<void> {
+    return this.helpers.close();
+  }
+
+  /** search() with the helpers: this thread takes the first slice, each helper one more. */
+  private searchSplit(split: SplitScan, terms: ScoredTerm[], k: number): Bm25Hit[] {
+    const request = split.post({ terms, k }, 1, k);
+    const slices = [asSliceTop(this.scorer.search(terms, k, 0, split.bounds[1]), k)];
+    const helpers = split.collect(request);
+    if (helpers) {
+      this.helpers.searches++;
+      slices.push(...helpers);
+    } else {
+      // A helper that did not answer: its slices are searched here, as one, and splitting stops.
+      this.helpers.gaveUp();
+      slices.push(asSliceTop(this.scorer.search(terms, k, split.bounds[1], this.size), k));
+    }
+    const merged = mergeTops(
+      slices.map((top) => ({ top, at: 0 })),
+      k,
+    );
+    const hits: Bm25Hit[] = [];
+    for (let p = 0; p < k && merged.positions[p]! >= 0; p++)
+      hits.push({ index: merged.positions[p]!, score: merged.scores[p]! });
+    return hits;
+  }
+}
+
+/** A slice's hits as merge takes them: k places, unfilled ones at position -1. */
+export function asSliceTop(hits: readonly Bm25Hit[], k: number, out?: SliceTop): SliceTop {
+  const top = out ?? { positions: new Int32Array(k), scores: new Float64Array(k) };
+  top.positions.fill(-1);
+  hits.forEach((h, p) => {
+    top.positions[p] = h.index;
+    top.scores[p] = h.score;
+  });
+  return top;
 }
 
 /** First position in docs[from, end) holding a passage ≥ doc (end if none): gallop, then bisect. */

@@ -19,7 +19,7 @@ import {
   readManifestJson,
 } from "./build.js";
 import type { DenseIndex, DenseSearchOptions } from "./dense/dense-index.js";
-import { loadDenseIndex } from "./dense/factory.js";
+import { loadDenseIndex, splitOptions } from "./dense/factory.js";
 import { FileTable } from "./file-table.js";
 import { PassageStore } from "./passages.js";
 
@@ -38,6 +38,8 @@ export interface LoadedIndex extends RetrievalIndex {
    */
   readonly chunks: readonly Chunk[];
   dense: DenseIndex | null;
+  /** Ends the searches' helper threads (SEARCH_THREADS); the index keeps answering without them. */
+  close(): Promise<void>;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function loadIndex(
     FileTable.load(files.files),
   ]);
   const manifest: Manifest = { ...head, files: fileTable };
-  const bm25 = new Bm25Index(bm25Data);
+  const bm25 = new Bm25Index(bm25Data, splitOptions(options));
   const passages = passagesById(store);
   let chunks: Chunk[] | null = null;
   const loaded = {
@@ -126,6 +128,9 @@ export async function loadIndex(
     dense,
     passages,
     bridge,
+    close: async () => {
+      await Promise.all([dense?.close?.(), bm25.close()]);
+    },
   } as Omit<LoadedIndex, "chunks">;
   // Not enumerable: a copy made by spreading ({ ...index, dense }, as the answerer does for each
   // question) would otherwise decode every passage of a new build, blocking the event loop on
@@ -186,13 +191,13 @@ export class IndexHandle implements IndexSource {
     }
     // The build it replaces may still be answering a question; closing only ends its helper
     // threads, and that question finishes on its own thread.
-    if (this.loaded && this.loaded !== index) void this.loaded.dense?.close?.();
+    if (this.loaded && this.loaded !== index) void this.loaded.close();
     this.loaded = index;
     return index;
   }
 
   /** Ends the loaded build's helper threads (at shutdown). */
   async close(): Promise<void> {
-    await this.loaded?.dense?.close?.();
+    await this.loaded?.close();
   }
 }

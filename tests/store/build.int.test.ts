@@ -13,6 +13,7 @@ import { BuiltinEmbeddings } from "../../src/embed/builtin.js";
 import type { IndexEmbeddings } from "../../src/embed/types.js";
 import { UserError } from "../../src/errors.js";
 import { buildFiles, layout, readCurrentBuildId, readManifest } from "../../src/store/build.js";
+import type { ColumnDenseIndex } from "../../src/store/dense/column.js";
 import { IndexHandle, loadIndex, summariseIndex } from "../../src/store/load.js";
 import { sharedTokenizer } from "../../src/text/tokenizer.js";
 import { CountingEmbeddings, runIngest, syntheticArticle, tempDir } from "../helpers/ingest-helpers.js";
@@ -202,6 +203,28 @@ describe("IndexHandle", () => {
     const reloaded = await handle.current();
     expect(reloaded.buildId).toBe(second.buildId);
     expect(reloaded.chunks.some((c) => c.source === "a4.txt")).toBe(true);
+  });
+
+  it("shares the searches of a build with helper threads, and ends them when a new build replaces it", async () => {
+    await runIngest(corpusDir, indexDir);
+    const handle = new IndexHandle(indexDir, builtinId, { ef: 64, threads: 2, splitFrom: 1 });
+    const first = await handle.current();
+    const dense = first.dense as ColumnDenseIndex;
+    expect(await dense.whenSplit()).toBe(true);
+    const vector = new Array<number>(dense.dimension).fill(0).map((_, d) => (d % 7 === 0 ? 1 : 0));
+    expect(dense.search(vector, 3)).toHaveLength(3);
+    expect(dense.splitSearches).toBe(1);
+    await writeFile(path.join(corpusDir, "a5.txt"), syntheticArticle(5));
+    await runIngest(corpusDir, indexDir);
+    const second = await handle.current();
+    expect(second).not.toBe(first);
+    // The replaced build answers on, alone.
+    expect(await dense.whenSplit()).toBe(false);
+    expect(dense.search(vector, 3)).toHaveLength(3);
+    expect(dense.splitSearches).toBe(1);
+    expect(await (second.dense as ColumnDenseIndex).whenSplit()).toBe(true);
+    await handle.close();
+    expect(await (second.dense as ColumnDenseIndex).whenSplit()).toBe(false);
   });
 
   it("refuses an index built with another embedder, naming both", async () => {

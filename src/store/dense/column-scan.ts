@@ -5,6 +5,7 @@
  * exactly one thread, entry by entry in ascending order of dimensions, so a split search gives
  * the same float64 scores as a single-threaded one, which gives the brute force's.
  */
+import type { SliceTop } from "../split-scan.js";
 
 /**
  * A dimension-major matrix with only its non-zero entries: column d is positions and values
@@ -15,12 +16,6 @@ export interface SparseColumns {
   starts: Float64Array;
   positions: Uint32Array;
   values: Float32Array;
-}
-
-/** The m best of one query in one slice, best first, ties by position; unfilled places hold position -1. */
-export interface SliceTop {
-  positions: Int32Array;
-  scores: Float64Array;
 }
 
 /**
@@ -105,36 +100,6 @@ export function topOfSlice(
     topScore[p] = value;
     top[p] = lo + i;
   }
-}
-
-/**
- * The m best of several slices' lists of one query, slices in ascending order of positions: on
- * equal scores the earlier slice's passage (the lower position) comes first, as in one scan.
- */
-export function mergeTops(lists: readonly { top: SliceTop; at: number }[], m: number): SliceTop {
-  const out: SliceTop = { positions: new Int32Array(m).fill(-1), scores: new Float64Array(m) };
-  const next = new Int32Array(lists.length);
-  for (let p = 0; p < m; p++) {
-    let best = -1;
-    for (let s = 0; s < lists.length; s++) {
-      const { top, at } = lists[s] as { top: SliceTop; at: number };
-      const i = next[s] as number;
-      if (i >= m || (top.positions[at + i] as number) < 0) continue;
-      const bestList = best < 0 ? null : (lists[best] as { top: SliceTop; at: number });
-      if (
-        !bestList ||
-        (top.scores[at + i] as number) > (bestList.top.scores[bestList.at + (next[best] as number)] as number)
-      )
-        best = s;
-    }
-    if (best < 0) break;
-    const { top, at } = lists[best] as { top: SliceTop; at: number };
-    const i = next[best] as number;
-    out.positions[p] = top.positions[at + i] as number;
-    out.scores[p] = top.scores[at + i] as number;
-    next[best] = i + 1;
-  }
-  return out;
 }
 
 /**

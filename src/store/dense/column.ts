@@ -3,7 +3,8 @@ import { type FileHandle, mkdir, open, readFile, writeFile } from "node:fs/promi
 import path from "node:path";
 import type { SearchHit } from "../../retrieve/ports.js";
 import { readTyped, writeTyped } from "../binary.js";
-import { mergeTops, type SliceTop, type SparseColumns, scanSlice, topOfSlice } from "./column-scan.js";
+import { mergeTops, type SliceTop, SplitHelpers, type SplitOptions, type SplitScan } from "../split-scan.js";
+import { type SparseColumns, scanSlice, topOfSlice } from "./column-scan.js";
 import {
   DENSE_INFO_FILE,
   type DenseIndex,
@@ -11,7 +12,8 @@ import {
   type DenseIndexInfo,
 } from "./dense-index.js";
 import { IdList } from "./ids.js";
-import { SPLIT_DEFAULTS, type SplitOptions, SplitScan } from "./split-scan.js";
+
+const HELPER_URL = new URL("./column-scan-worker.mjs", import.meta.url);
 
 /** Where each dimension's entries start in the two files below (float64: dimension + 1 values). */
 const STARTS_FILE = "columns-starts.f64";
@@ -30,9 +32,6 @@ function sharedArray<T extends Uint32Array | Float32Array>(
 ): T {
   return new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT));
 }
-
-/** Ends the helper threads of an index nobody closed (a build replaced and dropped). */
-const unclosed = new FinalizationRegistry<SplitScan>((split) => void split.close());
 
 /** Sparse columns of a dense dimension-major matrix (columns[d * count + i]), zeros left out. */
 function sparseFromDense(dense: Float32Array, dimension: number, count: number): SparseColumns {
@@ -166,15 +165,8 @@ export class ColumnDenseIndex implements DenseIndex {
   private scores = new Float64Array(0);
   /** Columns of a loaded index still being read; null once everything is in memory. */
   private reader: ColumnReader | null;
-  private readonly splitting: Required<Omit<SplitOptions, "helperUrl">> & Pick<SplitOptions, "helperUrl">;
   /** Helper threads of a split search, started by the first search of a large enough index. */
-  private split: SplitScan | null = null;
-  private closed = false;
-  /** Set when helpers failed to answer: this index does not try again. */
-  private splitFailed = false;
-  /** Searches shared with helper threads so far (tests and benchmarks check splitting happens). */
-  splitSearches = 0;
-
+  private readonly helpers: SplitHelpers;
   constructor(
     readonly dimension: number,
     contents: { ids: IdList; columns: SparseColumns; reader?: ColumnReader } = {
@@ -187,7 +179,11 @@ export class ColumnDenseIndex implements DenseIndex {
     },
     options: SplitOptions = {},
   ) {
-    this.splitting = { ...SPLIT_DEFAULTS, ...options };
+    // The columns are in shared memory (sharedArray): each helper reads them, not a copy.
+    this.helpers = new SplitHelpers(this, options, HELPER_URL, () => {
+      const columns = this.columns;
+      return { count: this.count, data: () => ({ columns }) };
+    });
     this.ids = contents.ids;
     this.columns = contents.columns;
     this.reader = contents.reader ?? null;
@@ -280,7 +276,12 @@ export class ColumnDenseIndex implements DenseIndex {
     this.columns = sparseFromDense(dense, this.dimension, after);
     this.ids.push(ids);
     // The helpers read the old columns and cut the old count into slices.
-    this.stopSplitting();
+    void this.helpers.stop();
+  }
+
+  /** Searches shared with helper threads so far. */
+  get splitSearches(): number {
+    return this.helpers.searches;
   }
 
   /**
@@ -288,34 +289,13 @@ export class ColumnDenseIndex implements DenseIndex {
    * enough and waits until they are ready (false: below the size, one thread, closed, or the
    * helpers failed).
    */
-  async whenSplit(): Promise<boolean> {
-    const split = this.splitScan();
-    return split ? (await split.ready) && split.usable : false;
+  whenSplit(): Promise<boolean> {
+    return this.helpers.whenReady();
   }
 
   /** Ends the helper threads; the index keeps answering, on the calling thread alone. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.stopSplitting();
-  }
-
-  private async stopSplitting(): Promise<void> {
-    const split = this.split;
-    this.split = null;
-    if (!split) return;
-    unclosed.unregister(split);
-    await split.close();
-  }
-
-  /** The helpers, started on first need; null where splitting does not pay or cannot run. */
-  private splitScan(): SplitScan | null {
-    const { threads, splitFrom, helperTimeoutMs, helperUrl } = this.splitting;
-    if (this.closed || this.splitFailed || threads < 2 || this.count < splitFrom) return null;
-    if (!this.split) {
-      this.split = new SplitScan(this.columns, this.count, threads, helperTimeoutMs, helperUrl);
-      unclosed.register(this, this.split, this.split);
-    }
-    return this.split;
+  close(): Promise<void> {
+    return this.helpers.close();
   }
 
   search(vector: number[], k: number): SearchHit[] {
@@ -332,8 +312,8 @@ export class ColumnDenseIndex implements DenseIndex {
     const count = vectors.length;
     if (m <= 0 || count === 0) return vectors.map(() => []);
     const queries = vectors.map(unit);
-    const split = this.splitScan();
-    const tops = split?.usable ? this.searchSplit(split, queries, m) : this.searchSlice(queries, 0, n, m);
+    const split = this.helpers.ready();
+    const tops = split ? this.searchSplit(split, queries, m) : this.searchSlice(queries, 0, n, m);
     return queries.map((_, q) => {
       const hits: SearchHit[] = [];
       for (let p = 0; p < m; p++) {
@@ -371,18 +351,15 @@ export class ColumnDenseIndex implements DenseIndex {
     const reader = this.reader;
     if (reader)
       for (let d = 0; d < this.dimension; d++) if (queries.some((query) => query[d] !== 0)) reader.ensure(d);
-    const request = split.post(queries, m);
+    const request = split.post({ queries, m }, queries.length, m);
     const own = this.searchSlice(queries, 0, split.bounds[1] as number, m);
     const helpers = split.collect(request);
     // A helper that did not answer: its slices are scanned here, as one, and splitting stops.
     const slices = helpers
       ? [own, ...helpers]
       : [own, this.searchSlice(queries, split.bounds[1] as number, this.count, m)];
-    if (helpers) this.splitSearches++;
-    else {
-      this.splitFailed = true;
-      void this.stopSplitting();
-    }
+    if (helpers) this.helpers.searches++;
+    else this.helpers.gaveUp();
     const out: SliceTop = {
       positions: new Int32Array(queries.length * m),
       scores: new Float64Array(queries.length * m),

@@ -36,8 +36,10 @@ export interface DenseIndexBuilder {
 export interface DenseSearchOptions {
   /** HNSW's candidate list size at search time; ignored by exact search. */
   ef?: number;
-  /** Threads the exact column scan of a large index is shared between (SEARCH_THREADS); ignored by HNSW. */
+  /** Threads the exact column scan and BM25 of a large index are shared between (SEARCH_THREADS); HNSW ignores it. */
   threads?: number;
+  /** The fewest passages worth splitting a search for (default src/store/split-scan.ts's; tests lower it). */
+  splitFrom?: number;
 }
 
 /** Written beside every saved dense index, so loading knows which implementation reads it. */

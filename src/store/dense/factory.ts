@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import type { SplitOptions } from "../split-scan.js";
 import { ColumnDenseIndex } from "./column.js";
 import {
   DENSE_INFO_FILE,
@@ -49,7 +50,14 @@ export function createDenseIndexBuilder(
 
 export async function loadDenseIndex(dir: string, options: DenseSearchOptions = {}): Promise<DenseIndex> {
   const info = JSON.parse(await readFile(path.join(dir, DENSE_INFO_FILE), "utf8")) as DenseIndexInfo;
-  if (info.kind === "column")
-    return ColumnDenseIndex.load(dir, options.threads !== undefined ? { threads: options.threads } : {});
+  if (info.kind === "column") return ColumnDenseIndex.load(dir, splitOptions(options));
   return info.kind === "exact" ? ExactDenseIndex.load(dir) : HnswDenseIndex.load(dir, options);
+}
+
+/** The search options that decide splitting between threads, as the split searches take them. */
+export function splitOptions(options: DenseSearchOptions): SplitOptions {
+  return {
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.splitFrom !== undefined ? { splitFrom: options.splitFrom } : {}),
+  };
 }
