@@ -128,6 +128,14 @@ const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const int = (x: number) => Math.round(x).toLocaleString("en-US");
 
 /** The figures of one run as [section, rows]. */
+/** How the searches ran: shared between threads (SEARCH_THREADS) or not; older results say nothing. */
+function splitNote(r: BenchResult): string {
+  if (r.searchThreads === undefined) return "";
+  return r.splitSearches > 0
+    ? `; dense and BM25 searches shared between ${r.searchThreads} threads (src/store/split-scan.ts)`
+    : "; every search on one thread";
+}
+
 function sections(r: BenchResult): Array<{ title: string; header: string[]; rows: string[][] }> {
   const q = r.query;
   const lc = r.baselines.langchainBm25;
@@ -160,7 +168,7 @@ function sections(r: BenchResult): Array<{ title: string; header: string[]; rows
       ],
     },
     {
-      title: "Query latency (ms)",
+      title: `Query latency (ms)${splitNote(r)}`,
       header: ["path", "p50", "p95", "p99", "n"],
       rows: [
         [

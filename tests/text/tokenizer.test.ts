@@ -49,6 +49,34 @@ describe("tokenizer", () => {
     expect(terms).not.toContain("mo");
   });
 
+  it("segments every run of ideographs as if it stood alone, keeping the text's order", () => {
+    // Runs between punctuation, Latin words, spaces and line breaks; the terms of the whole are
+    // the terms of its pieces, in order, however many runs one text has.
+    const pieces = [
+      "开源模型的优势在于",
+      "，",
+      "GPT-4o",
+      "和",
+      " Qwen2.5-72B ",
+      "闭源大模型",
+      "\n",
+      "市场竞争",
+      "。",
+      "数据隐私",
+      "!",
+    ];
+    const whole = pieces.join("");
+    expect(tokenizer.terms(whole)).toEqual(pieces.flatMap((p) => tokenizer.terms(p)));
+    expect(tokenizer.terms(whole)).toEqual(
+      ["开源", "模型", "优势", "gpt-4o", "gpt", "4o", "qwen2.5-72b", "qwen2.5", "72b"].concat([
+        "闭源",
+        "大模型",
+        "市场竞争",
+        "数据隐私",
+      ]),
+    );
+  });
+
   it("finds the dictionary words inside a compound", () => {
     expect(tokenizer.subwords("市场竞争")).toEqual(expect.arrayContaining(["市场", "竞争"]));
   });
