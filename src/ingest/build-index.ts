@@ -3,7 +3,7 @@ import type { DenseIndex, DenseIndexBuilder } from "../store/dense/dense-index.j
 import { type BilingualDictionary, type Bridge, bridgeFor, loadDictionary } from "../text/bridge.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 import type { Chunk } from "../types.js";
-import { inOrder, type PassageWorkers } from "./passage-workers.js";
+import { inOrder, type PassageWorkers, type PassageWorkResult } from "./passage-workers.js";
 
 /** The text whose BM25 terms represent a passage: its heading path (and a block's lead) give context. */
 export function lexicalText(chunk: Pick<Chunk, "headingPath" | "text" | "lead">): string {
@@ -32,13 +32,19 @@ export async function buildSearchStructures(
   dense: DenseIndexBuilder,
   tokenizer: Tokenizer,
   workers: PassageWorkers | null = null,
-  dictionary: () => Promise<BilingualDictionary> = loadDictionary,
+  options: {
+    dictionary?: () => Promise<BilingualDictionary>;
+    /** Every passage already added, in order (tokenised by the workers while they embedded). */
+    tokenised?: Bm25Builder | null;
+  } = {},
 ): Promise<SearchStructures> {
   const denseBuilt = chunks.length > 0 ? dense.build(chunks.map((c) => c.id)) : Promise.resolve(null);
   // Without a handler until it is awaited, a failed worker would be an unhandled rejection.
   denseBuilt.catch(() => {});
-  const bm25 = new Bm25Builder();
-  if (workers) {
+  const bm25 = options.tokenised ?? new Bm25Builder();
+  if (options.tokenised) {
+    // Nothing left to tokenise.
+  } else if (workers) {
     const batches: number[] = [];
     for (let from = 0; from < chunks.length; from += PASSAGES_PER_TURN) batches.push(from);
     await inOrder(
@@ -49,10 +55,7 @@ export async function buildSearchStructures(
           [],
           chunks.slice(from, from + PASSAGES_PER_TURN).map((c) => lexicalText(c)),
         ),
-      ({ vocabulary, passages }) => {
-        const ids = vocabulary.map((term) => bm25.termId(term));
-        for (const p of passages) bm25.addIds(p.terms, ids, p.tfs, p.length);
-      },
+      (result) => addTokenised(bm25, result),
     );
   } else {
     for (let i = 0; i < chunks.length; i++) {
@@ -62,6 +65,17 @@ export async function buildSearchStructures(
   }
   const data = bm25.finish();
   const index = new Bm25Index(data);
-  const bridge = bridgeFor(await dictionary(), (term) => index.documentFrequency(term));
+  const bridge = bridgeFor(await (options.dictionary ?? loadDictionary)(), (term) =>
+    index.documentFrequency(term),
+  );
   return { bm25: data, dense: await denseBuilt, bridge };
+}
+
+/** A batch of passages the workers tokenised, added to the postings in the batch's order. */
+export function addTokenised(
+  bm25: Bm25Builder,
+  { vocabulary, passages }: Pick<PassageWorkResult, "vocabulary" | "passages">,
+): void {
+  const ids = vocabulary.map((term) => bm25.termId(term));
+  for (const p of passages) bm25.addIds(p.terms, ids, p.tfs, p.length);
 }

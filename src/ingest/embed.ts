@@ -4,7 +4,7 @@ import { UserError } from "../errors.js";
 import type { DenseIndexBuilder } from "../store/dense/dense-index.js";
 import { VectorCache } from "../store/vector-cache.js";
 import type { Chunk } from "../types.js";
-import { inOrder, type PassageWorkers } from "./passage-workers.js";
+import { inOrder, type PassageWorkers, type PassageWorkResult } from "./passage-workers.js";
 
 /**
  * An embedder that can say up front that it cannot work (e.g. an Ollama model not pulled), and
@@ -32,6 +32,12 @@ export interface EmbedStageOptions {
   onProgress?: (progress: { done: number; total: number }) => void;
   /** Worker threads running this same (builtin) embedder: batches are embedded there, in parallel. */
   workers?: PassageWorkers | null;
+  /**
+   * BM25 tokenising done by the workers alongside embedding, when every passage is embedded:
+   * a worker then segments what a passage's two texts share once (src/text/tokenizer.ts,
+   * suffixMemo). `take` receives each batch's terms in passage order.
+   */
+  lexical?: { text: (chunk: Chunk) => string; take: (result: PassageWorkResult) => void };
 }
 
 export interface EmbeddedChunks {
@@ -43,6 +49,8 @@ export interface EmbeddedChunks {
   /** The cache and the keys this build uses, so publishing can drop what no build needs. */
   cache: VectorCache;
   keys: string[];
+  /** Whether every passage's BM25 terms went to `lexical.take`, in order. */
+  tokenised: boolean;
 }
 
 /**
@@ -120,14 +128,20 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
   for (let b = 0; b < missing.length; b += batch) batches.push(missing.slice(b, b + batch));
   const textsOf = (slice: number[]) => slice.map((i) => embeddingText(chunks[i] as Chunk));
   const workers = options.workers ?? null;
-  const embedBatch = async (slice: number[]): Promise<ArrayLike<number>[]> => {
-    if (!workers) return embeddings.embedDocuments(textsOf(slice));
-    const { vectors } = await workers.run(textsOf(slice), []);
-    return slice.map((_, j) => vectors.subarray(j * dimension, (j + 1) * dimension));
+  // Batches in passage order covering every passage: their terms can go straight into the postings.
+  const lexical = workers && missing.length === chunks.length ? (options.lexical ?? null) : null;
+  const embedBatch = async (slice: number[]) => {
+    if (!workers) return { embedded: await embeddings.embedDocuments(textsOf(slice)), terms: null };
+    const result = await workers.run(
+      textsOf(slice),
+      lexical ? slice.map((i) => lexical.text(chunks[i] as Chunk)) : [],
+    );
+    const embedded = slice.map((_, j) => result.vectors.subarray(j * dimension, (j + 1) * dimension));
+    return { embedded, terms: lexical ? result : null };
   };
   let done = 0;
   options.onProgress?.({ done: 0, total: missing.length });
-  await inOrder(batches, workers?.parallelism ?? 1, embedBatch, async (embedded, slice) => {
+  await inOrder(batches, workers?.parallelism ?? 1, embedBatch, async ({ embedded, terms }, slice) => {
     const entries: Array<[string, ArrayLike<number>]> = [];
     slice.forEach((chunkIndex, j) => {
       const vec = embedded[j];
@@ -143,9 +157,10 @@ export async function embedChunks(chunks: Chunk[], options: EmbedStageOptions): 
       dense.put(chunkIndex, stored);
       entries.push([keys[chunkIndex] ?? "", stored]);
     });
+    if (terms) lexical?.take(terms);
     await cache.append(entries);
     done += slice.length;
     options.onProgress?.({ done, total: missing.length });
   });
-  return { dense, dimension, embedded: missing.length, cache, keys };
+  return { dense, dimension, embedded: missing.length, cache, keys, tokenised: lexical !== null };
 }

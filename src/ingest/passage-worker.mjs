@@ -16,8 +16,9 @@ async function load(modulePath) {
 
 const { BuiltinEmbeddings } = await load("../embed/builtin");
 const { parseArticle } = await load("../corpus/load");
-const { sharedTokenizer } = await load("../text/tokenizer");
-const tokenizer = sharedTokenizer();
+const { sharedTokenizer, suffixMemo } = await load("../text/tokenizer");
+// What a passage's embedding text and BM25 text share is segmented once per message.
+const tokenizer = suffixMemo(sharedTokenizer());
 const embeddings = new BuiltinEmbeddings(tokenizer);
 parentPort.postMessage({ ready: true, embedderId: embeddings.id, dimension: embeddings.dimension });
 
@@ -63,5 +64,7 @@ parentPort.on("message", ({ id, embed, lexical, parse }) => {
     parentPort.postMessage({ id, vectors, vocabulary, passages }, [vectors.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err?.stack ?? err) });
+  } finally {
+    tokenizer.clear();
   }
 });

@@ -3,12 +3,13 @@ import { type ChunkingOptions, chunkArticle } from "../chunk/chunker.js";
 import type { Config } from "../config.js";
 import { READERS, type ReaderRegistry } from "../corpus/readers.js";
 import type { Logger } from "../logger.js";
+import { Bm25Builder } from "../store/bm25.js";
 import { layout, readCurrentManifest } from "../store/build.js";
 import { readBuildSource, writeBuildSource } from "../store/build-source.js";
 import { createDenseIndexBuilder, denseKindFor } from "../store/dense/factory.js";
 import { withIngestLock } from "../store/lock.js";
 import { sharedTokenizer, type Tokenizer } from "../text/tokenizer.js";
-import { buildSearchStructures } from "./build-index.js";
+import { addTokenised, buildSearchStructures, lexicalText } from "./build-index.js";
 import { compareFiles, rebuildReason } from "./changes.js";
 import { type CheckedEmbeddings, embedChunks } from "./embed.js";
 import { buildSettings, fingerprintCorpus } from "./fingerprint.js";
@@ -102,6 +103,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (why && why !== "--full") logger.info(`full rebuild: ${why}`);
       const chunks = articles.flatMap((a) => chunkArticle(a, chunking));
       if (!workers && passagesInWorkers(chunks.length, options)) workers = await startWorkers(options);
+      // With the workers tokenising, a full build's passages get their BM25 terms while embedded.
+      const tokenising = workers && tokenisesInWorkers(options) ? new Bm25Builder() : null;
       const embedded = await embedChunks(chunks, {
         embeddings,
         cacheDir: layout(indexDir).cache,
@@ -112,12 +115,14 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         denseBuilder: (dimension, count) =>
           createDenseIndexBuilder(denseKindFor(embeddings.id), dimension, count),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(tokenising ? { lexical: { text: lexicalText, take: (r) => addTokenised(tokenising, r) } } : {}),
       });
       const structures = await buildSearchStructures(
         chunks,
         embedded.dense,
         options.tokenizer,
         tokenisesInWorkers(options) ? workers : null,
+        { tokenised: embedded.tokenised ? tokenising : null },
       );
       const manifest = await publishBuild(indexDir, {
         articles,

@@ -29,20 +29,24 @@ function traditionalCharacters(): Set<string> {
   return set;
 }
 
-function simplified(text: string): string {
+/**
+ * Whether folding converts anything in the text: it holds a character only traditional Chinese
+ * uses. Then the whole text goes through OpenCC's phrase conversion, which also rewrites
+ * characters elsewhere in it; otherwise folding is NFKC and lower case alone, character by
+ * character.
+ */
+export function hasTraditional(text: string): boolean {
   if (!traditionalOnly) {
     traditionalOnly = new Uint8Array(0x10000);
     for (const ch of traditionalCharacters()) if (ch.length === 1) traditionalOnly[ch.charCodeAt(0)] = 1;
   }
   // A table lookup per code unit: ingest folds every passage, and most have nothing to convert.
-  let traditional = false;
-  for (let i = 0; i < text.length; i++) {
-    if (traditionalOnly[text.charCodeAt(i)]) {
-      traditional = true;
-      break;
-    }
-  }
-  if (!traditional) return text;
+  for (let i = 0; i < text.length; i++) if (traditionalOnly[text.charCodeAt(i)]) return true;
+  return false;
+}
+
+function simplified(text: string): string {
+  if (!hasTraditional(text)) return text;
   const convert = toSimplified ?? OpenCC.Converter({ from: "twp", to: "cn" });
   toSimplified = convert;
   return convert(text);

@@ -3,7 +3,7 @@ import { dict } from "@node-rs/jieba/dict.js";
 import { CJK_IDEOGRAPH_RUN } from "./cjk.js";
 import { englishTerm } from "./english.js";
 import { LEXICON } from "./lexicon.js";
-import { foldText } from "./normalize.js";
+import { foldText, hasTraditional } from "./normalize.js";
 
 export interface Tokenizer {
   /** Content terms of a text, lower-cased, stop words and punctuation removed, in order (with repeats). */
@@ -57,7 +57,8 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
       // own and returns the line breaks as tokens of their own, so the words are those of one
       // call per run. A passage has dozens of runs, and each call across to the native module
       // cost more than the segmenting (it was most of a million-passage ingest's tokenising).
-      const words = runs.length > 0 ? jieba.cut(runs.map((r) => folded.slice(r.start, r.end)).join("\n"), true) : [];
+      const words =
+        runs.length > 0 ? jieba.cut(runs.map((r) => folded.slice(r.start, r.end)).join("\n"), true) : [];
       const out: string[] = [];
       let last = 0;
       let w = 0;
@@ -80,6 +81,50 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
         (w) => w !== lowered && w.length >= 2 && !stopWords.has(w),
       );
     },
+  };
+}
+
+/** Lines at the head of a text that suffixMemo tokenises on their own (title, headings, lead). */
+const HEAD_LINES = 3;
+
+/**
+ * The tokenizer with the terms of recent texts' tails kept until clear(), so that a passage's
+ * embedding text (title, headings, lead, text) and its BM25 text (headings, lead, text) are
+ * segmented once for what they share. A text's terms are its lines' terms in order: nothing the
+ * tokenizer reads spans a line break (ideograph runs, Latin tokens). Except where folding
+ * converts traditional characters, which rewrites the whole text: such a text is tokenised
+ * whole, as the tokenizer would.
+ */
+export function suffixMemo(tokenizer: Tokenizer): Tokenizer & { clear(): void } {
+  const tails = new Map<string, string[]>();
+  return {
+    terms(text: string): string[] {
+      if (hasTraditional(text.normalize("NFKC").toLowerCase())) return tokenizer.terms(text);
+      // Where each of the first lines ends; the tails start after them.
+      const breaks: number[] = [];
+      for (
+        let at = text.indexOf("\n");
+        at >= 0 && breaks.length < HEAD_LINES;
+        at = text.indexOf("\n", at + 1)
+      )
+        breaks.push(at);
+      for (let i = 0; i < breaks.length; i++) {
+        const known = tails.get(text.slice((breaks[i] as number) + 1));
+        if (known) return [...tokenizer.terms(text.slice(0, breaks[i])), ...known];
+      }
+      // Nothing shared yet: the head lines one by one and the rest whole, each tail kept.
+      let terms = tokenizer.terms(
+        text.slice(breaks.length > 0 ? (breaks[breaks.length - 1] as number) + 1 : 0),
+      );
+      for (let i = breaks.length - 1; i >= 0; i--) {
+        tails.set(text.slice((breaks[i] as number) + 1), terms);
+        const from = i > 0 ? (breaks[i - 1] as number) + 1 : 0;
+        terms = [...tokenizer.terms(text.slice(from, breaks[i])), ...terms];
+      }
+      return terms;
+    },
+    subwords: (term) => tokenizer.subwords(term),
+    clear: () => tails.clear(),
   };
 }
 
