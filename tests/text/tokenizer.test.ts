@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedTokenizer } from "../../src/text/tokenizer.js";
+import { sharedTokenizer, suffixMemo } from "../../src/text/tokenizer.js";
 
 const tokenizer = sharedTokenizer();
 
@@ -75,6 +75,32 @@ describe("tokenizer", () => {
         "数据隐私",
       ]),
     );
+  });
+
+  it("segments a passage's shared text once for both its texts, with the same terms as alone", () => {
+    const calls: string[] = [];
+    const memo = suffixMemo({ terms: (t) => (calls.push(t), tokenizer.terms(t)), subwords: () => [] });
+    const text = "开源模型可以本地部署，数据不出本机。\nLlama 3.1 405B 的上下文长度是 128K。";
+    const embedding = ["比较", "成本 > 部署", "导语：开源与闭源", text].join("\n");
+    const lexical = ["成本 部署", "导语：开源与闭源", text].join("\n");
+    expect(memo.terms(embedding)).toEqual(tokenizer.terms(embedding));
+    const before = calls.length;
+    expect(memo.terms(lexical)).toEqual(tokenizer.terms(lexical));
+    // Only the line the two do not share was segmented again.
+    expect(calls.slice(before)).toEqual(["成本 部署"]);
+    // Folding converts a text with traditional characters as a whole (OpenCC's phrases: 专著
+    // becomes 专着 once 開 is in the text), so its lines' terms are not its terms: such a text
+    // is never taken apart.
+    const traditional = "专著军师\n開源模型";
+    expect(traditional.split("\n").flatMap((line) => tokenizer.terms(line))).not.toEqual(
+      tokenizer.terms(traditional),
+    );
+    memo.terms("其他\n專著军师\n開源模型");
+    expect(memo.terms(traditional)).toEqual(tokenizer.terms(traditional));
+    memo.clear();
+    const after = calls.length;
+    expect(memo.terms(lexical)).toEqual(tokenizer.terms(lexical));
+    expect(calls.length).toBeGreaterThan(after + 1);
   });
 
   it("finds the dictionary words inside a compound", () => {
