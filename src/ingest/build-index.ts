@@ -71,11 +71,30 @@ export async function buildSearchStructures(
   return { bm25: data, dense: await denseBuilt, bridge };
 }
 
+/** Per postings builder, each worker vocabulary's indexes mapped to the builder's term ids (-1: not yet). */
+const termIdsOf = new WeakMap<Bm25Builder, Map<readonly string[], Int32Array>>();
+
 /** A batch of passages the workers tokenised, added to the postings in the batch's order. */
 export function addTokenised(
   bm25: Bm25Builder,
   { vocabulary, passages }: Pick<PassageWorkResult, "vocabulary" | "passages">,
 ): void {
-  const ids = vocabulary.map((term) => bm25.termId(term));
-  for (const p of passages) bm25.addIds(p.terms, ids, p.tfs, p.length);
+  let byVocabulary = termIdsOf.get(bm25);
+  if (!byVocabulary) termIdsOf.set(bm25, (byVocabulary = new Map()));
+  let ids = byVocabulary.get(vocabulary);
+  if (!ids || ids.length < vocabulary.length) {
+    const grown = new Int32Array(Math.max(vocabulary.length, (ids?.length ?? 0) * 2)).fill(-1);
+    if (ids) grown.set(ids);
+    ids = grown;
+    byVocabulary.set(vocabulary, ids);
+  }
+  for (const p of passages) {
+    // Only the terms a passage added here uses get an id: the worker may have met others in
+    // batches this builder never receives.
+    for (let i = 0; i < p.terms.length; i++) {
+      const local = p.terms[i] as number;
+      if (ids[local] === -1) ids[local] = bm25.termId(vocabulary[local] as string);
+    }
+    bm25.addIds(p.terms, ids, p.tfs, p.length);
+  }
 }

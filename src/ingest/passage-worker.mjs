@@ -22,6 +22,14 @@ const tokenizer = suffixMemo(sharedTokenizer());
 const embeddings = new BuiltinEmbeddings(tokenizer);
 parentPort.postMessage({ ready: true, embedderId: embeddings.id, dimension: embeddings.dimension });
 
+// Every term this worker has met, by index: passages name their terms by that index, and each
+// reply carries only the terms new since the last one (`vocabulary`), so the main thread looks up
+// each string once per worker rather than once per batch (65 of a million-passage ingest's
+// seconds on the main thread when every batch sent its whole vocabulary).
+const vocabulary = [];
+const indexOf = new Map();
+let sent = 0;
+
 parentPort.on("message", ({ id, embed, lexical, parse }) => {
   if (parse) {
     // One file through the builtin readers and the cleaner. A file that cannot be used is an
@@ -40,10 +48,7 @@ parentPort.on("message", ({ id, embed, lexical, parse }) => {
       vectors.set(embeddings.embedText(text), i * embeddings.dimension);
     });
     // Each passage's distinct terms with their frequencies, and its length in terms: what BM25
-    // keeps of a passage. Terms travel once per batch (`vocabulary`); passages name them by index,
-    // so the main thread looks up a few thousand strings a batch rather than every passage's.
-    const vocabulary = [];
-    const indexOf = new Map();
+    // keeps of a passage.
     const passages = lexical.map((text) => {
       const all = tokenizer.terms(text);
       const tf = new Map();
@@ -61,7 +66,9 @@ parentPort.on("message", ({ id, embed, lexical, parse }) => {
       }
       return { terms, tfs: Uint32Array.from(tf.values()), length: all.length };
     });
-    parentPort.postMessage({ id, vectors, vocabulary, passages }, [vectors.buffer]);
+    const fresh = vocabulary.slice(sent);
+    sent = vocabulary.length;
+    parentPort.postMessage({ id, vectors, vocabulary: fresh, passages }, [vectors.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err?.stack ?? err) });
   } finally {

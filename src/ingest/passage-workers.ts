@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import type { Article, ArticleMeta } from "../types.js";
 
 export interface TokenisedPassage {
-  /** Distinct terms, as indexes into the batch's vocabulary… */
+  /** Distinct terms, as indexes into the worker's vocabulary… */
   terms: Uint32Array;
   /** …and how often each occurs. */
   tfs: Uint32Array;
@@ -23,8 +23,11 @@ export interface TokenisedPassage {
 export interface PassageWorkResult {
   /** One row of `dimension` floats per text to embed. */
   vectors: Float32Array;
-  /** The distinct terms of the batch's tokenised passages. */
-  vocabulary: string[];
+  /**
+   * Every term the worker that tokenised the batch has met, by index (it only grows, so indexes
+   * stay valid); the same array for every batch of that worker.
+   */
+  vocabulary: readonly string[];
   passages: TokenisedPassage[];
 }
 
@@ -57,6 +60,8 @@ export class PassageWorkers {
   private next = 0;
   private turn = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Each worker's terms, in the order it met them: replies carry the new ones, in order. */
+  private readonly vocabularies: string[][];
 
   private constructor(
     private readonly workers: Worker[],
@@ -64,8 +69,13 @@ export class PassageWorkers {
     /** Whether the workers' embedder is the ingest's: only then may they embed. */
     readonly embeds: boolean,
   ) {
-    for (const w of workers) {
+    this.vocabularies = workers.map(() => []);
+    workers.forEach((w, index) => {
+      const vocabulary = this.vocabularies[index] as string[];
       w.on("message", (m: Reply) => {
+        // Appended on arrival, whoever awaits the reply: a worker replies in the order it works.
+        for (const term of m.vocabulary ?? []) vocabulary.push(term);
+        m.vocabulary = vocabulary;
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
@@ -74,7 +84,7 @@ export class PassageWorkers {
         else p.resolve(m);
       });
       w.on("error", (err) => this.failAll(err));
-    }
+    });
   }
 
   /**

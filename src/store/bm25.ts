@@ -94,7 +94,7 @@ export class Bm25Builder {
    * A passage already counted, its distinct terms named by index into `ids` (termId of a batch's
    * vocabulary, looked up once for many passages), with their frequencies and its length.
    */
-  addIds(terms: ArrayLike<number>, ids: readonly number[], tfs: ArrayLike<number>, length: number): void {
+  addIds(terms: ArrayLike<number>, ids: ArrayLike<number>, tfs: ArrayLike<number>, length: number): void {
     if (this.pairs + terms.length > this.pairTerms.length) this.grow(this.pairs + terms.length);
     for (let i = 0; i < terms.length; i++) {
       this.pairTerms[this.pairs] = ids[terms[i] as number] as number;
