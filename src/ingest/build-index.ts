@@ -80,7 +80,10 @@ export function addTokenised(
   { vocabulary, passages }: Pick<PassageWorkResult, "vocabulary" | "passages">,
 ): void {
   let byVocabulary = termIdsOf.get(bm25);
-  if (!byVocabulary) termIdsOf.set(bm25, (byVocabulary = new Map()));
+  if (!byVocabulary) {
+    byVocabulary = new Map();
+    termIdsOf.set(bm25, byVocabulary);
+  }
   let ids = byVocabulary.get(vocabulary);
   if (!ids || ids.length < vocabulary.length) {
     const grown = new Int32Array(Math.max(vocabulary.length, (ids?.length ?? 0) * 2)).fill(-1);

@@ -79,7 +79,11 @@ describe("tokenizer", () => {
 
   it("segments a passage's shared text once for both its texts, with the same terms as alone", () => {
     const calls: string[] = [];
-    const memo = suffixMemo({ terms: (t) => (calls.push(t), tokenizer.terms(t)), subwords: () => [] });
+    const counting = (t: string) => {
+      calls.push(t);
+      return tokenizer.terms(t);
+    };
+    const memo = suffixMemo({ terms: counting, subwords: () => [] });
     const text = "开源模型可以本地部署，数据不出本机。\nLlama 3.1 405B 的上下文长度是 128K。";
     const embedding = ["比较", "成本 > 部署", "导语：开源与闭源", text].join("\n");
     const lexical = ["成本 部署", "导语：开源与闭源", text].join("\n");
