@@ -35,7 +35,7 @@ export interface EmbedStageOptions {
   /**
    * BM25 tokenising done by the workers alongside embedding, when every passage is embedded:
    * a worker then segments what a passage's two texts share once (src/text/tokenizer.ts,
-   * suffixMemo). `take` receives each batch's terms in passage order.
+   * lineMemo). `take` receives each batch's terms in passage order.
    */
   lexical?: { text: (chunk: Chunk) => string; take: (result: PassageWorkResult) => void };
 }

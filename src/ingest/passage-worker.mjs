@@ -16,9 +16,9 @@ async function load(modulePath) {
 
 const { BuiltinEmbeddings } = await load("../embed/builtin");
 const { parseArticle } = await load("../corpus/load");
-const { sharedTokenizer, suffixMemo } = await load("../text/tokenizer");
-// What a passage's embedding text and BM25 text share is segmented once per message.
-const tokenizer = suffixMemo(sharedTokenizer());
+const { sharedTokenizer, lineMemo } = await load("../text/tokenizer");
+// Each distinct line of a message's texts is segmented once, all in one call (lineMemo).
+const tokenizer = lineMemo(sharedTokenizer());
 const embeddings = new BuiltinEmbeddings(tokenizer);
 parentPort.postMessage({ ready: true, embedderId: embeddings.id, dimension: embeddings.dimension });
 
@@ -43,6 +43,7 @@ parentPort.on("message", ({ id, embed, lexical, parse }) => {
     return;
   }
   try {
+    tokenizer.prepare([...embed, ...lexical]);
     const vectors = new Float32Array(embed.length * embeddings.dimension);
     embed.forEach((text, i) => {
       vectors.set(embeddings.embedText(text), i * embeddings.dimension);

@@ -12,6 +12,11 @@ export interface Tokenizer {
   subwords(term: string): string[];
 }
 
+/** A tokenizer that also segments many texts at once: `termsOfEach(texts)` is `texts.map(terms)`. */
+export interface BatchTokenizer extends Tokenizer {
+  termsOfEach(texts: readonly string[]): string[][];
+}
+
 const WORDLIKE = /[\p{L}\p{N}]/u;
 /**
  * A Latin token: letters and digits, joined by the dots, hyphens and pluses that model names
@@ -27,7 +32,7 @@ export { englishTerm };
  * rest; stop words in both languages go. Loading jieba's dictionary takes ~150 ms, so one
  * instance is created lazily and shared; callers still receive it as a dependency.
  */
-export function createTokenizer(extraTerms: string[] = []): Tokenizer {
+export function createTokenizer(extraTerms: string[] = []): BatchTokenizer {
   const { domainTerms, stopWords } = LEXICON;
   const jieba = Jieba.withDict(dict);
   // A high frequency makes jieba prefer the whole term over its parts.
@@ -45,25 +50,33 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
           if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
     }
   };
-  return {
-    terms(text: string): string[] {
-      const folded = foldText(text);
-      const runs: { start: number; end: number }[] = [];
-      for (const run of folded.matchAll(CJK_IDEOGRAPH_RUN)) {
+  /** Each text's terms, for any number of texts, with one call into jieba for all of them. */
+  const termsOfEach = (texts: readonly string[]): string[][] => {
+    const folded = texts.map(foldText);
+    const runs = folded.map((text) => {
+      const spans: { start: number; end: number }[] = [];
+      for (const run of text.matchAll(CJK_IDEOGRAPH_RUN)) {
         const start = run.index ?? 0;
-        runs.push({ start, end: start + run[0].length });
+        spans.push({ start, end: start + run[0].length });
       }
-      // One call into jieba for all the ideograph runs, a line each: it segments every run on its
-      // own and returns the line breaks as tokens of their own, so the words are those of one
-      // call per run. A passage has dozens of runs, and each call across to the native module
-      // cost more than the segmenting (it was most of a million-passage ingest's tokenising).
-      const words =
-        runs.length > 0 ? jieba.cut(runs.map((r) => folded.slice(r.start, r.end)).join("\n"), true) : [];
+      return spans;
+    });
+    // One call into jieba for all the ideograph runs, a line each: it segments every run on its
+    // own and returns the line breaks as tokens of their own, so the words are those of one
+    // call per run. A passage has dozens of runs, and each call across to the native module
+    // cost more than the segmenting (it was most of a million-passage ingest's tokenising).
+    const pieces: string[] = [];
+    folded.forEach((text, i) => {
+      for (const { start, end } of runs[i] as { start: number; end: number }[])
+        pieces.push(text.slice(start, end));
+    });
+    const words = pieces.length > 0 ? jieba.cut(pieces.join("\n"), true) : [];
+    let w = 0;
+    return folded.map((text, i) => {
       const out: string[] = [];
       let last = 0;
-      let w = 0;
-      for (const { start, end } of runs) {
-        if (start > last) latin(folded.slice(last, start), out);
+      for (const { start, end } of runs[i] as { start: number; end: number }[]) {
+        if (start > last) latin(text.slice(last, start), out);
         for (; w < words.length && words[w] !== "\n"; w++) {
           const t = (words[w] as string).trim();
           if (t === "" || !WORDLIKE.test(t) || stopWords.has(t)) continue;
@@ -72,9 +85,13 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
         w++;
         last = end;
       }
-      if (last < folded.length) latin(folded.slice(last), out);
+      if (last < text.length) latin(text.slice(last), out);
       return out;
-    },
+    });
+  };
+  return {
+    terms: (text: string): string[] => termsOfEach([text])[0] as string[],
+    termsOfEach,
     subwords(term: string): string[] {
       const lowered = term.toLowerCase();
       return [...new Set(jieba.cutAll(lowered))].filter(
@@ -84,52 +101,54 @@ export function createTokenizer(extraTerms: string[] = []): Tokenizer {
   };
 }
 
-/** Lines at the head of a text that suffixMemo tokenises on their own (title, headings, lead). */
-const HEAD_LINES = 3;
-
 /**
- * The tokenizer with the terms of recent texts' tails kept until clear(), so that a passage's
- * embedding text (title, headings, lead, text) and its BM25 text (headings, lead, text) are
- * segmented once for what they share. A text's terms are its lines' terms in order: nothing the
- * tokenizer reads spans a line break (ideograph runs, Latin tokens). Except where folding
- * converts traditional characters, which rewrites the whole text: such a text is tokenised
- * whole, as the tokenizer would.
+ * The tokenizer with the terms of a batch's lines kept until clear(): `prepare(texts)` segments
+ * every distinct line of the texts in one call, and `terms` then puts a text's terms together
+ * from its lines'. A passage's embedding text (title, headings, lead, text) and its BM25 text
+ * (headings, lead, text) share most of their lines, and neighbouring passages their title and
+ * headings; each native call also costs more than a short line's segmenting. A text's terms are
+ * its lines' terms in order: nothing the tokenizer reads spans a line break (ideograph runs,
+ * Latin tokens). Except where folding converts traditional characters, which rewrites the
+ * whole text: such a text is tokenised whole, as the tokenizer would.
  */
-export function suffixMemo(tokenizer: Tokenizer): Tokenizer & { clear(): void } {
-  const tails = new Map<string, string[]>();
+export function lineMemo(tokenizer: BatchTokenizer): Tokenizer & {
+  prepare(texts: readonly string[]): void;
+  clear(): void;
+} {
+  /** A line's terms, or null for a line with a character folding converts. */
+  const lines = new Map<string, string[] | null>();
+  const learn = (texts: readonly string[]) => {
+    const fresh = new Set<string>();
+    for (const text of texts) for (const line of text.split("\n")) if (!lines.has(line)) fresh.add(line);
+    const plain: string[] = [];
+    for (const line of fresh) {
+      if (hasTraditional(line.normalize("NFKC").toLowerCase())) lines.set(line, null);
+      else plain.push(line);
+    }
+    if (plain.length === 0) return;
+    const terms = tokenizer.termsOfEach(plain);
+    for (let i = 0; i < plain.length; i++) lines.set(plain[i] as string, terms[i] as string[]);
+  };
   return {
+    prepare: learn,
     terms(text: string): string[] {
-      if (hasTraditional(text.normalize("NFKC").toLowerCase())) return tokenizer.terms(text);
-      // Where each of the first lines ends; the tails start after them.
-      const breaks: number[] = [];
-      for (
-        let at = text.indexOf("\n");
-        at >= 0 && breaks.length < HEAD_LINES;
-        at = text.indexOf("\n", at + 1)
-      )
-        breaks.push(at);
-      for (let i = 0; i < breaks.length; i++) {
-        const known = tails.get(text.slice((breaks[i] as number) + 1));
-        if (known) return [...tokenizer.terms(text.slice(0, breaks[i])), ...known];
+      const parts = text.split("\n");
+      if (parts.some((line) => !lines.has(line))) learn([text]);
+      const out: string[] = [];
+      for (const line of parts) {
+        const terms = lines.get(line);
+        if (!terms) return tokenizer.terms(text);
+        for (const term of terms) out.push(term);
       }
-      // Nothing shared yet: the head lines one by one and the rest whole, each tail kept.
-      let terms = tokenizer.terms(
-        text.slice(breaks.length > 0 ? (breaks[breaks.length - 1] as number) + 1 : 0),
-      );
-      for (let i = breaks.length - 1; i >= 0; i--) {
-        tails.set(text.slice((breaks[i] as number) + 1), terms);
-        const from = i > 0 ? (breaks[i - 1] as number) + 1 : 0;
-        terms = [...tokenizer.terms(text.slice(from, breaks[i])), ...terms];
-      }
-      return terms;
+      return out;
     },
     subwords: (term) => tokenizer.subwords(term),
-    clear: () => tails.clear(),
+    clear: () => lines.clear(),
   };
 }
 
-let shared: Tokenizer | undefined;
-export function sharedTokenizer(): Tokenizer {
+let shared: BatchTokenizer | undefined;
+export function sharedTokenizer(): BatchTokenizer {
   shared ??= createTokenizer();
   return shared;
 }
