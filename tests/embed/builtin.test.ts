@@ -1,5 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { BUILTIN_DIMENSION, BuiltinEmbeddings } from "../../src/embed/builtin.js";
+import { CJK_IDEOGRAPH_RUN } from "../../src/text/cjk.js";
+import { generalIdf } from "../../src/text/general-idf.js";
+import { foldText } from "../../src/text/normalize.js";
 import { createTokenizer, sharedTokenizer } from "../../src/text/tokenizer.js";
 
 const embedder = new BuiltinEmbeddings(sharedTokenizer());
@@ -67,6 +70,70 @@ describe("BuiltinEmbeddings", () => {
     const [alone] = await embedder.embedDocuments([TEXTS.openCost]);
     const [first] = await embedder.embedDocuments([TEXTS.openCost, TEXTS.cooking, TEXTS.weather]);
     expect(first).toEqual(alone);
+  });
+
+  it("embeds a text the same whatever the embedder has embedded before", async () => {
+    // What it keeps of the terms and bigrams it has met (their hash, sign and weight) must not
+    // leak from one text into another.
+    const texts = [
+      "开源开源开源模型的成本，成本更低；GPT-4 和 GPT-4 的价格。",
+      TEXTS.closedSecurity,
+      "模型模型模型 llama llama 3.1",
+      TEXTS.openCostParaphrase,
+    ];
+    const fresh = async (t: string) =>
+      (await new BuiltinEmbeddings(sharedTokenizer()).embedDocuments([t]))[0];
+    const warm = new BuiltinEmbeddings(sharedTokenizer());
+    const forwards = await warm.embedDocuments(texts);
+    const backwards = (await warm.embedDocuments([...texts].reverse())).reverse();
+    for (const [i, t] of texts.entries()) {
+      const alone = (await fresh(t)) as number[];
+      expect(forwards[i]?.every((x, d) => Object.is(x, alone[d]))).toBe(true);
+      expect(backwards[i]?.every((x, d) => Object.is(x, alone[d]))).toBe(true);
+    }
+  });
+
+  it("weighs each term and character bigram as its definition says, to the last bit", async () => {
+    // The definition, written plainly: a signed FNV-1a hash of "t:term" / "b:bigram" picks the
+    // dimension and sign; the weight is (1 + ln tf) × general IDF (the median for words the
+    // table lacks, +2 for Latin ones) × (1 for terms, 0.35 for bigrams); sums in the order the
+    // features are first met, terms first; then L2-normalised.
+    const { table, median } = generalIdf();
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    const reference = (text: string) => {
+      const counts = new Map<string, number>();
+      const count = (f: string) => counts.set(f, (counts.get(f) ?? 0) + 1);
+      for (const term of sharedTokenizer().terms(text)) count(`t:${term}`);
+      for (const run of foldText(text).match(CJK_IDEOGRAPH_RUN) ?? [])
+        for (let i = 0; i + 1 < run.length; i++) count(`b:${run.slice(i, i + 2)}`);
+      const v = new Array<number>(BUILTIN_DIMENSION).fill(0);
+      for (const [feature, tf] of counts) {
+        const word = feature.slice(2);
+        const idf = table.get(word) ?? (/[a-z0-9]/.test(word) ? median + 2 : median);
+        const w = (1 + Math.log(tf)) * idf * (feature.startsWith("t:") ? 1 : 0.35);
+        const h = fnv(feature);
+        const d = h % BUILTIN_DIMENSION;
+        v[d] = (v[d] as number) + (h & 0x80000000 ? -w : w);
+      }
+      const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+      return n === 0 ? v : v.map((x) => x / n);
+    };
+    const texts = [
+      ...Object.values(TEXTS),
+      "开源开源开源模型的成本，成本更低；GPT-4 和 GPT-4 的价格。",
+      "開源模型與閉源模型的資料安全",
+      "Llama 3.1 405B context window: 128K tokens",
+      "㐀㐁鿿豈 兀",
+    ];
+    for (const text of texts) {
+      const ours = await embedder.embedQuery(text);
+      const theirs = reference(text);
+      expect(ours.every((x, d) => Object.is(x, theirs[d]))).toBe(true);
+    }
   });
 
   it("puts related Chinese texts closer together than unrelated ones", async () => {
