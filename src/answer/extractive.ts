@@ -18,7 +18,10 @@ export interface DraftAnswer {
 }
 
 interface Candidate {
+  /** What the answer quotes. */
   text: string;
+  /** The sentence it was scored as (text may add the one after it: see announces). */
+  sentence: string;
   chunk: Chunk;
   rank: number;
   position: number;
@@ -189,6 +192,52 @@ function overlapRatio(a: string, b: string): number {
   return jaccard(charBigrams(a), charBigrams(b));
 }
 
+/** Share of an announcing clause's terms the question does not already say, below which it only echoes it. */
+const ECHO_NOVELTY = 0.35;
+/** "…被低估的成本：输出 token 的单价。": what follows the colon names the point, briefly. */
+const NAMED_POINT_CHARS = 20;
+const NOT_NEWS = new Set([...LEXICON.genericWords, ...LEXICON.questionWords]);
+
+/**
+ * Whether a sentence announces its point in the question's own words rather than stating it
+ * ("本地部署开源模型时，最容易出问题的环节是显存估算。", "…有一个经常被低估的成本：输出 token
+ * 的单价。"): nearly all its terms are the question's, or its last clause is such an echo
+ * followed by a colon and a short name. The fact is then in the sentence after it.
+ */
+function announces(text: string, asked: readonly string[], tokenizer: Tokenizer): boolean {
+  // A sentence, not a label or a table line: those are quoted as they stand.
+  if (!/[。！？.!?]$/.test(text.trim())) return false;
+  const novelty = (part: string) => {
+    const terms = tokenizer.terms(part).filter((t) => !NOT_NEWS.has(t));
+    if (terms.length === 0) return 0;
+    const fresh = terms.filter(
+      (t) =>
+        !asked.some((q) => q === t || (q.length >= 2 && t.length >= 2 && (q.includes(t) || t.includes(q)))),
+    );
+    return fresh.length / terms.length;
+  };
+  const clauses = text.replace(/[。.!！?？]+$/, "").split(/[，,；;]/);
+  const last = clauses[clauses.length - 1] ?? "";
+  const colon = last.search(/[:：]/);
+  if (colon > 0 && last.length - colon - 1 <= NAMED_POINT_CHARS)
+    return novelty(last.slice(0, colon)) < ECHO_NOVELTY;
+  return novelty(text) < ECHO_NOVELTY;
+}
+
+/** Each sentence, and an announcing one (see announces) together with the sentence after it. */
+function withFacts(
+  sentences: string[],
+  asked: readonly string[],
+  tokenizer: Tokenizer,
+): Array<{ text: string; quote: string }> {
+  return sentences.map((text, i) => {
+    const next = sentences[i + 1];
+    if (!next || !announces(text, asked, tokenizer)) return { text, quote: text };
+    // English sentences are set apart by a space, Chinese ones are not.
+    return { text, quote: /[.!?]$/.test(text) ? `${text} ${next}` : `${text}${next}` };
+  });
+}
+
 function candidates(
   analysis: QueryAnalysis,
   top: ScoredPassage[],
@@ -200,6 +249,10 @@ function candidates(
   // a comparison groups sentences by side instead.
   const asked = analysis.sides.length === 1 && !analysis.comparison ? analysis.sides[0] : undefined;
   const topWeight = Math.max(1, ...weights);
+  // The question's words as written, and what it searched for: what a sentence merely repeats.
+  const questionTerms = [
+    ...new Set([...tokenizer.terms(foldText(analysis.question)), ...analysis.searchTerms]),
+  ];
   top.forEach((s, rank) => {
     // The section's own heading says what its sentences are about; ancestors only loosely
     // ("优势与劣势 › 开源大模型的优势" is not about 劣势).
@@ -213,7 +266,8 @@ function candidates(
     // Code is searchable, but quoted only when the question asks about code: a line such as
     // `"mistral": {` is no answer to anything else.
     if (s.chunk.kind === "code" && !analysis.asksCode) return;
-    const sentences: Array<{ text: string; side?: Side }> =
+    // `text` is scored and given a side; `quote` is what the answer quotes (the same, or with the fact after it).
+    const sentences: Array<{ text: string; side?: Side; quote?: string }> =
       s.chunk.kind === "table"
         ? [
             ...s.chunk.text
@@ -224,8 +278,8 @@ function candidates(
           ]
         : s.chunk.kind === "code"
           ? codeSnippets(s.chunk, analysis, tokenizer).map((text) => ({ text }))
-          : sentencesOf(s.chunk).map((text) => ({ text }));
-    sentences.forEach(({ text, side: cellSide }, position) => {
+          : withFacts(sentencesOf(s.chunk), questionTerms, tokenizer);
+    sentences.forEach(({ text, side: cellSide, quote }, position) => {
       if (text.replace(/\s/g, "").length < 8) return;
       const lower = foldText(text);
       const sentence: MatchableText = { terms: new Set(tokenizer.terms(lower)), text: lower };
@@ -245,7 +299,7 @@ function candidates(
         else if (side !== null && side !== "both") score -= topWeight;
       }
       score += 0.6 / (1 + rank) - 0.02 * position;
-      out.push({ text, chunk: s.chunk, rank, position, side, score });
+      out.push({ text: quote ?? text, sentence: text, chunk: s.chunk, rank, position, side, score });
     });
   });
   return out.sort((a, b) => b.score - a.score);
@@ -285,7 +339,13 @@ function pick(
     if (chosen.length >= max) break;
     if (c.score < minScore) break;
     if (used + c.text.length > budget && chosen.length > 0) continue;
-    if ([...taken, ...chosen].some((t) => overlapRatio(t.text, c.text) > 0.5)) continue;
+    if (
+      [...taken, ...chosen].some(
+        (t) =>
+          overlapRatio(t.sentence, c.sentence) > 0.5 || t.text.includes(c.text) || c.text.includes(t.text),
+      )
+    )
+      continue;
     chosen.push(c);
     used += c.text.length;
   }
