@@ -86,7 +86,7 @@ export async function retrieve(
   );
   // Ten beyond what is reported, so that balancing sides has passages to choose from.
   // Below every reranker's order: passages that talk to the model are not evidence (injection.ts).
-  const ranked = collapseNearDuplicates(demoteInstructionLike(reranked), {
+  const ranked = collapseNearDuplicates(demoteInstructionLike(quotableFirst(reranked, analysis)), {
     limit: report + 10,
     threshold: settings.nearDuplicateJaccard,
   });
@@ -104,4 +104,16 @@ export async function retrieve(
   }
   const top = balanceSides(ranked, options.k, speaksFor);
   return { conceptWeights: weights, ranked: ranked.slice(0, report), top };
+}
+
+/**
+ * Code is quoted only to a question about code (src/answer/extractive.ts), so for any other
+ * question a code passage in the head would take the place of one the answer can quote: code
+ * passages keep their order, below the others.
+ */
+function quotableFirst(ranked: ScoredPassage[], analysis: QueryAnalysis): ScoredPassage[] {
+  if (analysis.asksCode) return ranked;
+  const code = ranked.filter((p) => p.chunk.kind === "code");
+  if (code.length === 0) return ranked;
+  return [...ranked.filter((p) => p.chunk.kind !== "code"), ...code];
 }

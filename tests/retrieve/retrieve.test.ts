@@ -70,3 +70,30 @@ describe("retrieve over an in-memory index", () => {
     expect(r.top).toEqual([]);
   });
 });
+
+describe("code passages", () => {
+  const code = {
+    ...passage("a-code", "# 用 Ollama 运行 qwen2.5，默认上下文 2048\nollama run qwen2.5:7b --num-ctx 2048", [
+      "用 Ollama 运行 qwen2.5",
+    ]),
+    kind: "code" as const,
+  };
+  const prose = passage("b-prose", "Ollama 默认的上下文长度是 2048。", ["部署"]);
+  const other = passage("c-other", "闭源模型按调用次数收费。", ["费用"]);
+  const index = fakeIndex([code, prose, other], () => ["a-code", "b-prose", "c-other"]);
+
+  it("rank below prose for a question that does not ask for code, which the answer would not quote", async () => {
+    const analysis = analyseQuestion("用 Ollama 运行 qwen2.5 的默认上下文是多少？", tokenizer);
+    expect(analysis.asksCode).toBe(false);
+    const r = await retrieve(analysis, index, deps(), { k: 2 });
+    expect(ids(r.ranked)[0]).toBe("b-prose");
+    expect(ids(r.ranked).at(-1)).toBe("a-code");
+  });
+
+  it("keep their place for a question about code", async () => {
+    const analysis = analyseQuestion("用 Ollama 运行 qwen2.5 的命令代码怎么写？", tokenizer);
+    expect(analysis.asksCode).toBe(true);
+    const r = await retrieve(analysis, index, deps(), { k: 2 });
+    expect(ids(r.ranked)[0]).toBe("a-code");
+  });
+});
