@@ -170,3 +170,19 @@ describe("follow-up rewriting", () => {
     expect(rewriteFollowUp("那安全性呢？", [], tokenizer)).toBe("那安全性呢？");
   });
 });
+
+describe("evaluative comparatives", () => {
+  it("are how a comparison is asked, not what it is about", () => {
+    for (const q of [
+      "开源模型和闭源模型在隐私上哪个更好？",
+      "开源和闭源哪个更强一些，在推理方面？",
+      "Which is better for privacy, open or closed models?",
+    ]) {
+      const a = analyseQuestion(q, sharedTokenizer());
+      const words = a.concepts.flatMap((c) => c.alternatives);
+      expect(words.some((w) => ["更好", "更强", "better", "好"].includes(w))).toBe(false);
+      expect(words.length).toBeGreaterThan(0);
+      expect(a.comparison).toBe(true);
+    }
+  });
+});
