@@ -73,9 +73,20 @@ const SIDE_LABEL = new RegExp(`^(?:[-•\\d.、\\s]*)(${sideWordPattern()})[^，
 function sentenceSide(sentence: string, chunk: Chunk): Side | "both" | null {
   const label = SIDE_LABEL.exec(sentence);
   if (label) return label[1] === OPEN ? "open" : "closed";
+  // "开源的风险在于能力被滥用，闭源的风险在于外界无法验证" speaks for both, whatever its section.
+  if (contrastsSides(sentence)) return "both";
   const heading = sideOf(chunk.headingPath[chunk.headingPath.length - 1] ?? "");
   if (heading === "open" || heading === "closed") return heading;
   return sideOf(sentence) ?? passageSide(chunk);
+}
+
+/**
+ * Whether one clause of the sentence names one side and another clause the other, by the sides'
+ * own words (a model family is an example, not a side set against the other).
+ */
+function contrastsSides(sentence: string): boolean {
+  const sides = sentence.split(/[，,；;。]/).map((clause) => sideOf(clause, { families: false }));
+  return sides.includes("open") && sides.includes("closed");
 }
 
 /**
@@ -579,9 +590,14 @@ export function composeExtractive(
       if (chosen.length === 0) lines.push(labels.none(labels[side]));
       for (const c of chosen) lines.push(`- ${cite(c)}`);
     }
-    // A takeaway must read as one: a sentence that weighs the sides, not any sentence naming both.
+    // A takeaway must read as one: a sentence that weighs the sides, not any sentence naming
+    // both; or a sentence of an article's prose that sets the sides against each other.
     const takeaway = pick(
-      pool.filter((c) => (c.side === "both" || c.side === null) && CONCLUSION.test(c.text)),
+      pool.filter(
+        (c) =>
+          (c.side === "both" || c.side === null) &&
+          (CONCLUSION.test(c.sentence) || (c.chunk.kind === "text" && contrastsSides(c.sentence))),
+      ),
       1,
       MAX_CHARS + 120,
       taken,

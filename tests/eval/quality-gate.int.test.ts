@@ -65,7 +65,7 @@ describe("the capture questions (floors) and the paraphrases (targets)", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("capture questions: recall@5 ≥ 0.89, refusal accuracy ≥ 0.98, citation validity 1.0, support ≥ 0.83, answer hit ≥ 0.83", async () => {
+  it("capture questions: recall@5 ≥ 0.89, refusal accuracy ≥ 0.98, citation validity 1.0, support ≥ 0.83, answer hit ≥ 0.85", async () => {
     const questions = parseQuestions(
       await readFile(path.join(REPO, "tests/fixtures/captures/questions.jsonl"), "utf8"),
     );
@@ -75,7 +75,7 @@ describe("the capture questions (floors) and the paraphrases (targets)", () => {
     expect(m.refusalAccuracy ?? 0).toBeGreaterThanOrEqual(0.98);
     expect(m.citationValidity).toBe(1);
     expect(m.citationSupport ?? 0).toBeGreaterThanOrEqual(0.83);
-    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.83);
+    expect(m.answerHit ?? 0).toBeGreaterThanOrEqual(0.85);
   });
 
   it("paraphrases: recall@5 ≥ 0.95, refusal accuracy ≥ 0.97, citation validity 1.0, support ≥ 0.95, answer hit ≥ 0.9", async () => {
