@@ -22,6 +22,8 @@ interface Candidate {
   text: string;
   /** The sentence it was scored as (text may add the one after it: see announces). */
   sentence: string;
+  /** Whether it (or its section's heading) expresses any of the question's concepts. */
+  onTopic: boolean;
   chunk: Chunk;
   rank: number;
   position: number;
@@ -295,12 +297,15 @@ function candidates(
       const lower = foldText(text);
       const sentence: MatchableText = { terms: new Set(tokenizer.terms(lower)), text: lower };
       let score = 0;
+      let onTopic = false;
       analysis.concepts.forEach((c, i) => {
         const w = weights[i] ?? 1;
         // A sentence in a section headed by the concept ("闭源大模型的优势") is about it even
         // when it does not repeat the word.
-        if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) score += w;
-        else if (expressesConcept(c, ancestorText)) score += 0.3 * w;
+        if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) {
+          score += w;
+          onTopic = true;
+        } else if (expressesConcept(c, ancestorText)) score += 0.3 * w;
       });
       // Asked for a figure, the sentence that has one wins over its neighbours.
       if (analysis.asksQuantity && /\d/.test(text)) score += 0.5 * topWeight;
@@ -310,7 +315,7 @@ function candidates(
         else if (side !== null && side !== "both") score -= topWeight;
       }
       score += 0.6 / (1 + rank) - 0.02 * position;
-      out.push({ text: quote ?? text, sentence: text, chunk: s.chunk, rank, position, side, score });
+      out.push({ text: quote ?? text, sentence: text, onTopic, chunk: s.chunk, rank, position, side, score });
     });
   });
   return out.sort((a, b) => b.score - a.score);
@@ -558,6 +563,9 @@ export function composeExtractive(
     const asked = analysis.sides.length === 1 ? analysis.sides[0] : undefined;
     const order: Side[] = asked === "closed" ? ["closed", "open"] : ["open", "closed"];
     const taken: Candidate[] = [];
+    // Short of its own sentences, a side is answered by one that speaks for both on what was
+    // asked ("两边延迟相差不大"), quoted once.
+    const speaksFor = (c: Candidate, side: Side) => c.side === side || (c.side === "both" && c.onTopic);
     for (const side of order) {
       const quota = asked ? (side === asked ? 3 : 2) : 2;
       const chosen = pick(
@@ -575,7 +583,7 @@ export function composeExtractive(
       if (chosen.length === 0 && analysis.sides.length === 2)
         chosen.push(
           ...pick(
-            pool.filter((c) => c.side === side),
+            pool.filter((c) => speaksFor(c, side) && (c.onTopic || analysis.concepts.length === 0)),
             1,
             MAX_CHARS + 200,
             taken,

@@ -26,6 +26,9 @@ const ARTICLE = `# 开源与闭源：隐私怎么选
 ## 速度
 本地部署的 7B 模型在笔记本上每秒能生成二十个左右的 token。
 
+## 延迟对照
+对比延迟时，我们用 GPT-4o 的接口做对照，开源一侧用 Llama 3 跑在本地，两边延迟相差不大。
+
 ## 开源社区的做法
 社区会公开模型卡和数据说明。归根到底，开源的隐私风险在于运维能力不足，闭源的隐私风险在于数据要交给别人。
 `;
@@ -51,5 +54,16 @@ describe("a comparison's takeaway", () => {
     const takeaway = result.answer.split("\n").find((line) => line.startsWith("**总结**"));
     expect(takeaway).toContain("开源的隐私风险在于运维能力不足，闭源的隐私风险在于数据要交给别人");
     expect(result.answer).not.toMatch(/总结\*\*：[^\n]*GPT-4o/);
+  });
+});
+
+describe("a comparison's sides", () => {
+  it("show a sentence that speaks for both on the aspect, never a sentence off the aspect", async () => {
+    const result = await t.app.answerer.ask("开源和闭源模型在延迟上有什么区别？");
+    expect(result.refused).toBe(false);
+    expect(result.answer).toContain("两边延迟相差不大");
+    // Sentences about other things are no answer for either side.
+    expect(result.answer).not.toContain("模型卡");
+    expect(result.answer).not.toContain("隐私条款");
   });
 });
