@@ -3,10 +3,8 @@
  * test: a model the articles call closed, one they call open, one they describe both ways
  * (open weights under a licence that is not open source), and one they never mention.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.js";
+import { createTestAppWith, type TestApp } from "../helpers/app.js";
 
 const ARTICLE = `# 三个模型的路线
 
@@ -25,13 +23,8 @@ const ARTICLE = `# 三个模型的路线
 let t: TestApp;
 
 beforeAll(async () => {
-  const base = await createTestApp();
-  const corpus = path.join(base.dir, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeFile(path.join(corpus, "routes.md"), ARTICLE);
-  t = await createTestApp({ CORPUS_DIR: corpus });
+  t = await createTestAppWith({ "routes.md": ARTICLE });
   await t.app.ensureIndex();
-  await base.cleanup();
 });
 afterAll(async () => {
   await t?.cleanup();

@@ -4,10 +4,8 @@
  * through the sentence that introduces the code; fences and imports are never quoted; a
  * question that is not about code never quotes code.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.js";
+import { createTestAppWith, type TestApp } from "../helpers/app.js";
 
 const ARTICLE = `# 用 vLLM 部署开源模型
 
@@ -34,11 +32,7 @@ ROUTES = {
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  const corpus = path.join(t.dir, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeFile(path.join(corpus, "gateway.md"), ARTICLE);
-  t = { ...t, ...(await createTestApp({ CORPUS_DIR: corpus })) };
+  t = await createTestAppWith({ "gateway.md": ARTICLE });
   await t.app.ensureIndex();
 });
 afterAll(async () => {

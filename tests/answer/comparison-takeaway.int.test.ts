@@ -4,10 +4,8 @@
  * 于…，闭源的风险在于…") answers "which is better" better than any one side's point, whatever
  * section it sits in. On an article written for this test, not one of the captures.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.js";
+import { createTestAppWith, type TestApp } from "../helpers/app.js";
 
 const ARTICLE = `# 开源与闭源：隐私怎么选
 
@@ -36,11 +34,7 @@ const ARTICLE = `# 开源与闭源：隐私怎么选
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  const corpus = path.join(t.dir, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeFile(path.join(corpus, "privacy.md"), ARTICLE);
-  t = { ...t, ...(await createTestApp({ CORPUS_DIR: corpus })) };
+  t = await createTestAppWith({ "privacy.md": ARTICLE });
   await t.app.ensureIndex();
 });
 afterAll(async () => {

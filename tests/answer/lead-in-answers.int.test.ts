@@ -4,10 +4,8 @@
  * written for this test (not one of the captures): the announcing sentence is quoted with the
  * one that carries the fact; a sentence that already says something new is quoted alone.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.js";
+import { createTestAppWith, type TestApp } from "../helpers/app.js";
 
 const ARTICLE = `# 开源与闭源模型落地的几笔账
 
@@ -28,11 +26,7 @@ Llama 3 的社区许可证规定，月活跃用户超过 7 亿的企业需要向
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  const corpus = path.join(t.dir, "corpus");
-  await mkdir(corpus, { recursive: true });
-  await writeFile(path.join(corpus, "costs.md"), ARTICLE);
-  t = { ...t, ...(await createTestApp({ CORPUS_DIR: corpus })) };
+  t = await createTestAppWith({ "costs.md": ARTICLE });
   await t.app.ensureIndex();
 });
 afterAll(async () => {

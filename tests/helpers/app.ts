@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type App, createApp } from "../../src/app.js";
@@ -32,4 +32,24 @@ export async function createTestApp(
   });
   const app = await createApp(config, { logger: silentLogger, ...deps });
   return { app, config, dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * An app over a corpus of just these files (name → text), written for the test; the corpus
+ * and the index live in temporary directories that cleanup() removes.
+ */
+export async function createTestAppWith(
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  const corpus = await mkdtemp(path.join(tmpdir(), "llm-bot-corpus-"));
+  await Promise.all(Object.entries(files).map(([name, text]) => writeFile(path.join(corpus, name), text)));
+  const t = await createTestApp({ CORPUS_DIR: corpus, ...env });
+  return {
+    ...t,
+    cleanup: async () => {
+      await t.cleanup();
+      await rm(corpus, { recursive: true, force: true });
+    },
+  };
 }
