@@ -7,8 +7,11 @@ import { foldText } from "../text/normalize.js";
 import type { Tokenizer } from "../text/tokenizer.js";
 
 export const BUILTIN_DIMENSION = 512;
-/** hash-v3: Traditional Chinese read as Simplified (src/text/normalize.ts), bigrams included. */
-const BUILTIN_VERSION = "hash-v3";
+/**
+ * hash-v3: Traditional Chinese read as Simplified (src/text/normalize.ts), bigrams included.
+ * hash-v4: a hyphenated word's stemmed form is a term too (src/text/tokenizer.ts).
+ */
+const BUILTIN_VERSION = "hash-v4";
 /**
  * The vectors depend on how the tokenizer cuts text, so the domain dictionary and stop words are
  * part of the embedder's identity: cached vectors made with another dictionary are not reused.

@@ -1,7 +1,7 @@
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import { CJK_IDEOGRAPH_RUN } from "./cjk.js";
-import { englishTerm } from "./english.js";
+import { englishTerm, hyphenatedStem } from "./english.js";
 import { LEXICON } from "./lexicon.js";
 import { foldText, hasTraditional } from "./normalize.js";
 
@@ -44,10 +44,12 @@ export function createTokenizer(extraTerms: string[] = []): BatchTokenizer {
       const token = match.replace(/'s$/, "");
       if (stopWords.has(token)) continue;
       out.push(englishTerm(token));
+      if (!/[-_]/.test(token)) continue;
+      const stemmed = hyphenatedStem(token);
+      if (stemmed) out.push(stemmed);
       // A compound name also stands for its parts: "qwen2.5-72b" is found by "qwen2.5".
-      if (/[-_]/.test(token))
-        for (const part of token.split(/[-_]/))
-          if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
+      for (const part of token.split(/[-_]/))
+        if (part.length >= 2 && !stopWords.has(part)) out.push(englishTerm(part));
     }
   };
   /** Each text's terms, for any number of texts, with one call into jieba for all of them. */

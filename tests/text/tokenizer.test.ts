@@ -49,6 +49,16 @@ describe("tokenizer", () => {
     expect(terms).not.toContain("mo");
   });
 
+  it("reads a hyphenated English word stemmed too, so self-hosted, self-hosting and self-host meet", () => {
+    const stem = (text: string) => tokenizer.terms(text).filter((t) => t.startsWith("self-"));
+    expect(stem("We self-hosted the model")).toContain("self-host");
+    expect(stem("Self-hosting costs more")).toContain("self-host");
+    expect(stem("before you self-host")).toEqual(["self-host"]);
+    // Names with digits are kept as written, with no stemmed variant.
+    expect(tokenizer.terms("gpt-4o runs")).toEqual(expect.arrayContaining(["gpt-4o", "gpt", "4o"]));
+    expect(tokenizer.terms("gpt-4o runs").filter((t) => t.startsWith("gpt-"))).toEqual(["gpt-4o"]);
+  });
+
   it("segments every run of ideographs as if it stood alone, keeping the text's order", () => {
     // Runs between punctuation, Latin words, spaces and line breaks; the terms of the whole are
     // the terms of its pieces, in order, however many runs one text has.
