@@ -17,9 +17,16 @@ import type { QueryAnalysis, QueryTerm } from "./query.js";
  * nothing. (Weighting absent Chinese words by their rarity in general Chinese was tried and
  * let "今天北京的天气怎么样？" through: 天气 is common in Chinese at large.)
  */
-export function conceptWeight(lexical: LexicalSearch, concept: QueryTerm): number {
-  const dfs = [...concept.alternatives, ...concept.parts].map((t) => lexical.documentFrequency(t));
-  const df = Math.max(...dfs.filter((d) => d > 0), 0);
+export function conceptWeight(
+  lexical: Pick<LexicalSearch, "size" | "documentFrequency">,
+  concept: QueryTerm,
+): number {
+  const dfs = concept.alternatives.map((t) => lexical.documentFrequency(t));
+  // Parts express a concept only all together (expressesConcept), so they are no more common
+  // than the rarest of them: "health-tech" is not as common as "health" where "tech" never occurs.
+  if (concept.parts.length >= 2)
+    dfs.push(Math.min(...concept.parts.map((t) => lexical.documentFrequency(t))));
+  const df = Math.max(...dfs, 0);
   if (df === 0 && concept.soft) return 0;
   const n = lexical.size || 1;
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
