@@ -1,6 +1,6 @@
 import type { Bridge } from "../text/bridge.js";
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
-import { englishTerm } from "../text/english.js";
+import { englishTerm, hyphenatedStem } from "../text/english.js";
 import { detectLanguage } from "../text/language.js";
 import { glossaryFor, LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
@@ -50,6 +50,10 @@ const GENERIC = new Set(
   [...LEXICON.genericWords, ...LEXICON.questionWords].flatMap((w) => [w, englishTerm(w)]),
 );
 const SIDE_WORDS = sideWordPattern();
+/** The sides' question words as the tokenizer gives them. */
+const SIDE_TERMS = new Set(
+  SIDES.flatMap((side) => LEXICON.sides[side].queryWords).flatMap((w) => [w, englishTerm(w)]),
+);
 /** Words that set two things against each other whatever else the question says. */
 const EXPLICIT_COMPARISON =
   /(区别|不同|差异|差别|对比|比较|相比|优劣|\bvs\.?\b|versus|differ|compare|comparison)/i;
@@ -103,7 +107,17 @@ function sidesIn(text: string): Side[] {
  */
 function namesIn(question: string, language: Language): Set<string> {
   const names = new Set<string>();
-  const words = question.match(/[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [];
+  const found = [...question.matchAll(/[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9]|[A-Za-z]/g)];
+  const words = found.map((m) => m[0]);
+  // Only spaces (and a version number: "Claude 3.5 Sonnet") between a word and the one before
+  // it, no comma or "and": one phrase.
+  const adjacent = (i: number) => {
+    const prev = found[i - 1];
+    const at = found[i]?.index ?? 0;
+    return (
+      prev !== undefined && /^(\s+[\d.]+)*\s+$/.test(question.slice((prev.index ?? 0) + prev[0].length, at))
+    );
+  };
   const known = (w: string) => {
     const term = englishTerm(w.toLowerCase());
     return glossaryFor(term) !== undefined || GENERIC.has(term) || GENERIC.has(w.toLowerCase());
@@ -119,11 +133,30 @@ function namesIn(question: string, language: Language): Set<string> {
       for (let k = i; k < end; k++) titleCase.add(k);
     i = Math.max(end, i + 1);
   }
+  let previousIsName = false;
   words.forEach((w, i) => {
-    if (known(w)) return;
+    const term = englishTerm(w.toLowerCase());
+    // A capitalised word right after a name goes on with it ("MacBook Pro", "Claude 3.5
+    // Sonnet", "GPT-4 Turbo"), even one the glossary knows: "Pro" there is not 优点.
+    const continuesName =
+      previousIsName &&
+      /^[A-Z0-9]/.test(w) &&
+      adjacent(i) &&
+      !GENERIC.has(term) &&
+      !SIDE_TERMS.has(term) &&
+      !SIDE_TERMS.has(w.toLowerCase());
+    previousIsName = false;
+    if (known(w) && !continuesName) return;
     const nameShaped = /\d/.test(w) || /[A-Z].*[A-Z]/.test(w);
-    if (language === "zh" || nameShaped || (i > 0 && /^[A-Z]/.test(w) && !titleCase.has(i)))
-      names.add(englishTerm(w.toLowerCase()));
+    if (
+      continuesName ||
+      language === "zh" ||
+      nameShaped ||
+      (i > 0 && /^[A-Z]/.test(w) && !titleCase.has(i))
+    ) {
+      names.add(term);
+      previousIsName = true;
+    }
   });
   return names;
 }
@@ -142,9 +175,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
   const language = detectLanguage(question);
   const concepts: QueryTerm[] = [];
   const seen = new Set<string>();
-  const sideWords = new Set(
-    SIDES.flatMap((side) => LEXICON.sides[side].queryWords).flatMap((w) => [w, englishTerm(w)]),
-  );
+  const sideWords = SIDE_TERMS;
   // English compounds the tokenizer would split: keep them as one concept.
   const normalised = question
     .replace(/open[\s-]source(d)?/gi, "open-source")
@@ -157,8 +188,16 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
   // The tokenizer follows a compound name with its parts ("gpt-5", "gpt"): the parts belong to
   // the name's concept, never a concept of their own ("GPT-5" is not known because "GPT" is).
   const compoundParts = new Map<string, string[]>();
+  // The tokenizer follows a hyphenated word with its stemmed form ("self-hosted", "self-host"):
+  // the same concept, written the way passages may have it.
+  const stemmedForms = new Map<string, string>();
   for (const term of terms) {
-    if (!/[-_]/.test(term) || CJK_IDEOGRAPH.test(term)) continue;
+    const stemmed = hyphenatedStem(term);
+    if (stemmed) stemmedForms.set(term, stemmed);
+  }
+  const isStemmedForm = new Set(stemmedForms.values());
+  for (const term of terms) {
+    if (!/[-_]/.test(term) || CJK_IDEOGRAPH.test(term) || isStemmedForm.has(term)) continue;
     const parts = term
       .split(/[-_]/)
       .map(englishTerm)
@@ -167,19 +206,30 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
     for (const part of parts) seen.add(part);
   }
   for (const term of terms) {
+    if (isStemmedForm.has(term)) continue;
     if ((seen.has(term) && !compoundParts.has(term)) || GENERIC.has(term) || sideWords.has(term)) continue;
     if (joint && JOINT_WORDS.has(term)) continue;
     if (concepts.some((c) => c.surface === term)) continue;
     // A lone Chinese character ("做", "选", "流") is too ambiguous to stand for a concept.
     if (term.length === 1 && CJK_IDEOGRAPH.test(term)) continue;
     seen.add(term);
-    const translated = glossaryFor(term);
+    // A glossary word inside a name is the name's ("MacBook Pro"): namesIn keeps it only there.
+    const translated = names.has(term) ? undefined : glossaryFor(term);
     if (translated && translated.length === 0) continue;
     const isName = names.has(term) || [...names].some((n) => n.includes(term) && /[a-z]/.test(term));
     // The curated glossary first; the dictionary bridge for what it does not know (and for
     // Chinese words, their English in English passages).
-    const bridged = bridge && !translated ? bridge.translations(term) : [];
-    const alternatives = [term, ...(translated ?? []), ...(ZH_SYNONYMS[term] ?? []), ...bridged];
+    // Never a side word: 透明度 → "open" would make every passage that names the
+    // open side look like it speaks of transparency.
+    const bridged = bridge && !translated ? bridge.translations(term).filter((t) => !SIDE_TERMS.has(t)) : [];
+    const stemmed = stemmedForms.get(term);
+    const alternatives = [
+      term,
+      ...(stemmed ? [stemmed] : []),
+      ...(translated ?? []),
+      ...(ZH_SYNONYMS[term] ?? []),
+      ...bridged,
+    ];
     const parts =
       compoundParts.get(term) ??
       (CJK_IDEOGRAPH.test(term) && term.length >= 3 ? tokenizer.subwords(term) : []);

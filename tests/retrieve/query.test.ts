@@ -49,6 +49,14 @@ describe("question analysis", () => {
     ).toBe(true);
   });
 
+  it("never takes a side word for a translation: 透明度 is not 'open'", () => {
+    const bridge = Bridge.from({ en2zh: {}, zh2en: { 透明度: ["open", "transpar"] }, untranslated: [] });
+    const a = analyseQuestion("开源和闭源在透明度上谁得分更高？", tokenizer, bridge);
+    const concept = a.concepts.find((c) => c.surface === "透明度");
+    expect(concept?.alternatives).toContain("transpar");
+    expect(concept?.alternatives).not.toContain("open");
+  });
+
   it("takes 'which'/'哪个' as a comparison only when a side or two names are there to compare", () => {
     expect(analyse("示例代码里用的是哪个接口地址？").comparison).toBe(false);
     expect(analyse("Which port does the server listen on?").comparison).toBe(false);
@@ -105,6 +113,32 @@ describe("question analysis", () => {
     // A title-case run of mostly known words is a title, not a row of unknown products.
     expect(title.find((c) => c.surface === englishTerm("definition"))?.name).toBe(false);
     expect(analyse("Why is transparency valuable?").concepts.every((c) => !c.name)).toBe(true);
+  });
+
+  it("reads a capitalised word that continues a name as part of the name, not as a glossary word", () => {
+    const mac = analyse("How fast does Qwen2.5-7B run on an M2 MacBook Pro?").concepts;
+    const pro = mac.find((c) => c.surface === englishTerm("pro"));
+    expect(pro?.name).toBe(true);
+    expect(pro?.alternatives).toEqual([englishTerm("pro")]);
+    const claude = analyse("Is Claude 3.5 Sonnet better than GPT-4 Turbo?").concepts;
+    expect(claude.find((c) => c.surface === englishTerm("sonnet"))?.name).toBe(true);
+    // The same word outside a name keeps its meaning.
+    const pros = analyse("What are the pros of open models?").concepts;
+    expect(pros.find((c) => c.surface === englishTerm("pros"))?.alternatives).toContain("优点");
+    expect(pros.find((c) => c.surface === englishTerm("pros"))?.name).toBe(false);
+    // A sentence's first word is capitalised as a sentence's, not as a name's.
+    const first = analyse("Pros and cons of Llama?").concepts;
+    expect(first.find((c) => c.surface === englishTerm("pros"))?.alternatives).toContain("优点");
+  });
+
+  it("reads a hyphenated word and its stemmed form as one concept, and a side as a side", () => {
+    const hosted = analyse("Why did they choose self-hosted models?").concepts;
+    expect(hosted.map((c) => c.surface)).toEqual(expect.arrayContaining(["self-hosted"]));
+    expect(hosted.find((c) => c.surface === "self-hosted")?.alternatives).toContain("self-host");
+    expect(hosted.map((c) => c.surface)).not.toContain("self-host");
+    const side = analyse("What are the disadvantages of closed-source models?");
+    expect(side.sides).toEqual(["closed"]);
+    expect(side.concepts.map((c) => c.surface)).toEqual([englishTerm("disadvantages")]);
   });
 
   it("keeps a model name whole with its version, its parts belonging to it", () => {
