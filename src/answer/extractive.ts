@@ -276,6 +276,11 @@ function candidates(
     const ancestors = s.chunk.headingPath.slice(0, -1).join(" ").toLowerCase();
     const ownText: MatchableText = { terms: new Set(tokenizer.terms(own)), text: own };
     const ancestorText: MatchableText = { terms: new Set(tokenizer.terms(ancestors)), text: ancestors };
+    // A name the passage gives once stays its subject: a sentence after "DeepSeek-V3于2024年12月
+    // 发布…" that says "训练耗用为…" is still about DeepSeek-V3. (Only names: a passage that
+    // mentions 成本 once does not make each of its sentences about cost.)
+    const passageText = foldText(s.chunk.text);
+    const wholeText: MatchableText = { terms: new Set(tokenizer.terms(passageText)), text: passageText };
     // Code is searchable, but quoted only when the question asks about code: a line such as
     // `"mistral": {` is no answer to anything else.
     if (s.chunk.kind === "code" && !analysis.asksCode) return;
@@ -305,7 +310,8 @@ function candidates(
         if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) {
           score += w;
           onTopic = true;
-        } else if (expressesConcept(c, ancestorText)) score += 0.3 * w;
+        } else if (expressesConcept(c, ancestorText) || (c.name && expressesConcept(c, wholeText)))
+          score += 0.3 * w;
       });
       // Asked for a figure, the sentence that has one wins over its neighbours.
       if (analysis.asksQuantity && /\d/.test(text)) score += 0.5 * topWeight;
