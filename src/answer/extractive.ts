@@ -251,6 +251,9 @@ function withFacts(
   });
 }
 
+/** What a heading naming a concept adds to a sentence that names it too, as a share of its weight. */
+const HEADED_SHARE = 0.3;
+
 function candidates(
   analysis: QueryAnalysis,
   top: ScoredPassage[],
@@ -307,8 +310,12 @@ function candidates(
         const w = weights[i] ?? 1;
         // A sentence in a section headed by the concept ("闭源大模型的优势") is about it even
         // when it does not repeat the word.
-        if (expressesConcept(c, sentence) || expressesConcept(c, ownText)) {
-          score += w;
+        const said = expressesConcept(c, sentence);
+        const headed = expressesConcept(c, ownText);
+        if (said || headed) {
+          // Said in a section headed by the concept, it is the section's point rather than a
+          // passing mention ("闭源模型的微调" against the introduction's "闭源模型也开放了微调接口").
+          score += said && headed ? (1 + HEADED_SHARE) * w : w;
           onTopic = true;
         } else if (expressesConcept(c, ancestorText) || (c.name && expressesConcept(c, wholeText)))
           score += 0.3 * w;
