@@ -74,6 +74,12 @@ const CLASSIFIED_ZH = new RegExp(
   `^(?:请问|那么?|我想知道|想问一下)?[，,\\s]*(.+?)(?:到底|究竟)?是(?:${SIDE_WORDS})的?还是`,
 );
 const CLASSIFIED_EN = /\bis\s+(?:the\s+)?(.+?)\s+(?:an?\s+)?(?:open|closed)[- ]source\b/i;
+/**
+ * "在开源和闭源之间做选择要考虑什么？" asks how to decide between the sides: what the articles
+ * say about deciding (数据能否交给第三方, 调用量是否稳定…) is one list, mostly about neither side.
+ */
+const CHOICE =
+  /(之间|两者|二者)[^，,。？?]{0,4}(选择|抉择|取舍|选型)|选[^，,。？?]{0,6}还是[^，,。？?]{0,3}选|\b(choos(e|ing)|decid(e|ing)|pick(ing)?)\b[^?.]{0,40}\bbetween\b/i;
 /** "What do both face?" asks what the sides share: one list, not two columns. */
 const JOINT = /(共同|共有|共通|都面临|都需要|两者都|二者都|\bboth\b|in common|shared by)/i;
 /**
@@ -271,7 +277,7 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
     searchTerms,
     denseText,
     sides,
-    comparison: explicit && !joint && !CLASSIFY.test(question),
+    comparison: explicit && !joint && !CHOICE.test(question) && !CLASSIFY.test(question),
     ...classifiedSubject(question),
     listing: LISTING.test(question),
     asksQuantity: QUANTITY.test(question),

@@ -90,6 +90,20 @@ describe("question analysis", () => {
     expect(analyse("文心一言是开源还是闭源的？").comparison).toBe(false);
   });
 
+  it("reads a question about choosing between the sides as one question, not two columns", () => {
+    for (const q of [
+      "在开源和闭源之间做选择，要考虑哪些因素？",
+      "选开源还是选闭源，要看什么？",
+      "How should a team choose between open-source and closed-source models?",
+    ]) {
+      const a = analyse(q);
+      expect(a.sides).toEqual(["open", "closed"]);
+      expect(a.comparison).toBe(false);
+    }
+    expect(analyse("开源和闭源在成本上有什么区别？").comparison).toBe(true);
+    expect(analyse("Which is cheaper, open or closed models?").comparison).toBe(true);
+  });
+
   it("does not mistake OpenAI for the open side", () => {
     expect(analyse("What did the author say OpenAI turned into?").sides).toEqual([]);
   });
