@@ -87,7 +87,10 @@ export interface RetrievalSettings {
   rerankWeight: number;
   /** Passages whose character-bigram Jaccard similarity reaches this are one passage (reprints, overlaps). */
   nearDuplicateJaccard: number;
-  /** Comparison: a passage speaks for a side on the aspect asked about when it expresses this share of the question. */
+  /**
+   * Comparison: a passage speaks for a side on the aspect asked about when it expresses this share
+   * of what the best of the first k passages expresses of the question.
+   */
   sideAspectShare: number;
   /**
    * Refusal: below this share of the question's (IDF-weighted) concepts expressed by one single

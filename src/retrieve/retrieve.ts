@@ -94,12 +94,14 @@ export async function retrieve(
   let speaksFor: ((p: ScoredPassage, side: Side) => boolean) | null = null;
   if (analysis.comparison) {
     const view = matchableTexts(deps.tokenizer, index.lexical);
+    const share = (p: ScoredPassage) => coverage(analysis, weights, [view(p.chunk)]).share;
+    // Relative to the best of the head: when no passage says all of what was asked (透明度 and
+    // 得分 apart), a passage on half of it is as much "on the aspect" as any, and an absolute
+    // bar would swap good passages for ones that happen to hold the heavier word.
+    const best = Math.max(0, ...ranked.slice(0, options.k).map(share));
     speaksFor = (p, side) => {
       const ps = passageSide(p.chunk);
-      return (
-        (ps === side || ps === "both") &&
-        coverage(analysis, weights, [view(p.chunk)]).share >= settings.sideAspectShare
-      );
+      return (ps === side || ps === "both") && share(p) >= settings.sideAspectShare * best;
     };
   }
   const top = balanceSides(ranked, options.k, speaksFor);

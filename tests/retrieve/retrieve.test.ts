@@ -52,6 +52,24 @@ describe("retrieve over an in-memory index", () => {
     expect(ids(r.top).some((id) => id === "z-open-cost" || id === "x-open-community")).toBe(true);
   });
 
+  it("takes a side's passage as on the aspect relative to the best the ranking offers", async () => {
+    // No passage of the head says much of the question (透明度 is common, 得分 and 更高 rare). The
+    // open and closed passages on 透明度 stay: each side has its passage, and one that holds the
+    // rarer words does not push the closed side out.
+    const transparency = [
+      passage("a-open-transp", "开源模型的透明度好，代码和权重都公开。", ["开源"]),
+      passage("b-closed-transp", "闭源模型的透明度较低，外界无法审查。", ["闭源"]),
+      passage("c-open-score", "开源模型在内部评测中得分更高，为 82。", ["开源"]),
+      passage("d-index", "透明度指数每年发布一次。"),
+      passage("e-index", "透明度报告由研究机构撰写。"),
+    ];
+    const index = fakeIndex(transparency, () => ["a-open-transp", "b-closed-transp"]);
+    const analysis = analyseQuestion("开源和闭源在透明度上谁得分更高？", tokenizer);
+    const r = await retrieve(analysis, index, deps(null), { k: 2 });
+    expect(ids(r.ranked).slice(0, 2)).toEqual(["a-open-transp", "b-closed-transp"]);
+    expect(ids(r.top)).toEqual(["a-open-transp", "b-closed-transp"]);
+  });
+
   it("uses whatever reranker it is given", async () => {
     const index = fakeIndex(chunks);
     const last: Reranker = {
