@@ -56,10 +56,15 @@ const LABELS: Record<
   },
 };
 
-/** An English answer quoted from English passages needs no "quoted in Chinese" frame. */
+/** An English answer says whether its quotes are in Chinese: none of them, all, or some. */
 function framed(text: string, language: Language): string {
-  if (language !== "en" || CJK_IDEOGRAPH.test(text.replace(LABELS.en.preface, ""))) return text;
-  return text.replace(`${LABELS.en.preface}\n`, "From the articles:\n");
+  if (language !== "en") return text;
+  // The quotes are the lines with a citation marker; labels and notices are English already.
+  const quotes = text.split("\n").filter((line) => /\[\d+\]/.test(line));
+  const inChinese = quotes.filter((line) => CJK_IDEOGRAPH.test(line)).length;
+  if (inChinese === quotes.length && inChinese > 0) return text;
+  const preface = inChinese === 0 ? "From the articles:" : "From the articles (some quoted in Chinese):";
+  return text.replace(`${LABELS.en.preface}\n`, `${preface}\n`);
 }
 
 const OPEN = LEXICON.sides.open.word;
