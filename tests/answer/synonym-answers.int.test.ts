@@ -1,6 +1,6 @@
 /**
  * People ask in one word and articles answer in another: 便宜 / 省钱 / 划算, 部署 / 自建 /
- * 自托管, 隐私 / 数据不出…, 生态 / ecosystem, 选择 / 选型, conditions / 限制. The lexicon's synonyms
+ * 自托管, 隐私 / 数据不出…, 生态 / ecosystem, 选择 / 选型, 碰到 / 面临, 难题 / 挑战, conditions / 限制. The lexicon's synonyms
  * (src/text/lexicon/glossary.json: zhSynonyms, and the glossary for English) bridge them. Articles written for this test, not
  * captures; each also holds passages that use the question's own words without answering it.
  */
@@ -58,6 +58,15 @@ const LICENCES = `# 常见开放权重模型的许可证
 早期的开放权重模型多用研究许可，后来越来越多改用宽松许可。
 `;
 
+const CHALLENGES = `# 两条路线的共同课题
+
+## 面临的挑战
+无论开源还是闭源，大模型都面临算力成本高和评测标准不统一的挑战。
+
+## 路线图
+明年的重点是多语言和长上下文。
+`;
+
 let t: TestApp;
 
 beforeAll(async () => {
@@ -67,6 +76,7 @@ beforeAll(async () => {
     "ecosystem.md": ECOSYSTEM,
     "selection.md": SELECTION,
     "licences.md": LICENCES,
+    "challenges.md": CHALLENGES,
   });
   await t.app.ensureIndex();
 });
@@ -105,5 +115,11 @@ describe("a question and an article in different words", () => {
     );
     expect(r.refused).toBe(false);
     expect(r.answer).toContain("月活超 1 亿");
+  });
+
+  it("碰到…难题 reaches 面临…挑战", async () => {
+    const r = await t.app.answerer.ask("不管开源还是闭源，大模型都会碰到哪些共同的难题？");
+    expect(r.refused).toBe(false);
+    expect(r.answer).toContain("评测标准不统一");
   });
 });
