@@ -1,6 +1,7 @@
 import type { Bridge } from "../text/bridge.js";
 import { CJK_IDEOGRAPH } from "../text/cjk.js";
 import { englishTerm, hyphenatedStem } from "../text/english.js";
+import { isGuessedCut } from "../text/general-idf.js";
 import { detectLanguage } from "../text/language.js";
 import { glossaryFor, LEXICON, SIDES, type Side, sideWord, sideWordPattern } from "../text/lexicon.js";
 import type { Tokenizer } from "../text/tokenizer.js";
@@ -45,6 +46,7 @@ export interface QueryAnalysis {
 }
 
 const { zhSynonyms: ZH_SYNONYMS } = LEXICON;
+const DOMAIN_TERMS = new Set(LEXICON.domainTerms.map((t) => t.toLowerCase()));
 /** Generic and side words as the tokenizer gives them (stemmed), so the stems are skipped too. */
 const GENERIC = new Set(
   [...LEXICON.genericWords, ...LEXICON.questionWords].flatMap((w) => [w, englishTerm(w)]),
@@ -248,12 +250,14 @@ export function analyseQuestion(question: string, tokenizer: Tokenizer, bridge?:
       // searched for and counts when the articles use it; when they never do, it is phrasing,
       // not a sign that the question is off-topic.
       // In a question about code, a word for its form ("字段", "字典") is soft the same way.
+      // So is a "word" jieba guessed from common characters (会靠, 比调): a cut, not a subject.
       ...((!translated &&
         bridged.length === 0 &&
         !isName &&
         !CJK_IDEOGRAPH.test(term) &&
         !bridge?.isUntranslated(term)) ||
-      (asksCode && CODE_WORDS.has(term))
+      (asksCode && CODE_WORDS.has(term)) ||
+      (CJK_IDEOGRAPH.test(term) && !DOMAIN_TERMS.has(term) && isGuessedCut(term))
         ? { soft: true }
         : {}),
     });

@@ -155,6 +155,32 @@ describe("question analysis", () => {
     expect(side.concepts.map((c) => c.surface)).toEqual([englishTerm("disadvantages")]);
   });
 
+  it("takes a word jieba had to guess from common characters for a cut, not for a subject", () => {
+    // 会靠 (会 + 靠) and 比调 (比 + 调) are not words: jieba's HMM glued two common characters.
+    for (const [q, guessed] of [
+      ["闭源模型的护城河接下来会靠什么？", "会靠"],
+      ["自己部署开源模型真的比调闭源 API 便宜吗？", "比调"],
+    ] as const) {
+      const concept = analyse(q).concepts.find((c) => c.surface === guessed);
+      expect(concept?.soft).toBe(true);
+    }
+    // Names jieba does not know are made of rarer characters: they stay subjects, so that a
+    // question about a model the articles never name is refused.
+    for (const [q, name] of [
+      ["可灵是开源的吗？", "可灵"],
+      ["混元是开源的吗？", "混元"],
+      ["秘塔搜索用的什么模型？", "秘塔"],
+    ] as const) {
+      const concept = analyse(q).concepts.find((c) => c.surface === name);
+      expect(concept).toBeDefined();
+      expect(concept?.soft).toBeUndefined();
+    }
+    // A word jieba knows is never taken for a cut, however common its characters.
+    expect(
+      analyse("今天北京的天气怎么样？").concepts.find((c) => c.surface === "天气")?.soft,
+    ).toBeUndefined();
+  });
+
   it("keeps a model name whole with its version, its parts belonging to it", () => {
     const concepts = analyse("GPT-5 和 Qwen2.5-72B 的许可证有什么不同？").concepts;
     expect(concepts.map((c) => c.surface)).toEqual(expect.arrayContaining(["gpt-5", "qwen2.5-72b"]));
