@@ -85,41 +85,20 @@ afterAll(async () => {
 });
 
 describe("a question and an article in different words", () => {
-  it("便宜 reaches 省钱 and 划算, 部署 reaches 自建", async () => {
-    const r = await t.app.answerer.ask("自己部署开源模型真的比闭源 API 便宜吗？");
-    expect(r.refused).toBe(false);
-    expect(r.answer).toContain("3000 万");
-  });
-
-  it("隐私 reaches 数据不出…", async () => {
-    const r = await t.app.answerer.ask("开源模型在隐私方面有什么好处？");
-    expect(r.refused).toBe(false);
-    expect(r.answer).toContain("数据不出内网");
-  });
-
-  it("生态 reaches an English passage about the ecosystem", async () => {
-    const r = await t.app.answerer.ask("开源模型的生态有什么好处？");
-    expect(r.refused).toBe(false);
-    expect(r.answer).toContain("hosting options");
-  });
-
-  it("选择 reaches 选型", async () => {
-    const r = await t.app.answerer.ask("在开源和闭源之间做选择，要看哪些方面？");
-    expect(r.refused).toBe(false);
-    expect(r.answer).toContain("数据能否出境");
-  });
-
-  it("an English 'conditions' reaches a Chinese 限制 column", async () => {
-    const r = await t.app.answerer.ask(
+  it.each([
+    ["便宜 reaches 省钱 and 划算, 部署 reaches 自建", "自己部署开源模型真的比闭源 API 便宜吗？", "3000 万"],
+    ["隐私 reaches 数据不出…", "开源模型在隐私方面有什么好处？", "数据不出内网"],
+    ["生态 reaches an English passage about the ecosystem", "开源模型的生态有什么好处？", "hosting options"],
+    ["选择 reaches 选型", "在开源和闭源之间做选择，要看哪些方面？", "数据能否出境"],
+    [
+      "an English 'conditions' reaches a Chinese 限制 column",
       "Which licenses put conditions on commercial use of open-weight models?",
-    );
+      "月活超 1 亿",
+    ],
+    ["碰到…难题 reaches 面临…挑战", "不管开源还是闭源，大模型都会碰到哪些共同的难题？", "评测标准不统一"],
+  ])("%s", async (_, question, expected) => {
+    const r = await t.app.answerer.ask(question);
     expect(r.refused).toBe(false);
-    expect(r.answer).toContain("月活超 1 亿");
-  });
-
-  it("碰到…难题 reaches 面临…挑战", async () => {
-    const r = await t.app.answerer.ask("不管开源还是闭源，大模型都会碰到哪些共同的难题？");
-    expect(r.refused).toBe(false);
-    expect(r.answer).toContain("评测标准不统一");
+    expect(r.answer).toContain(expected);
   });
 });
