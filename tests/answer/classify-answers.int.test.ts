@@ -3,8 +3,8 @@
  * test: a model the articles call closed, one they call open, one they describe both ways
  * (open weights under a licence that is not open source), and one they never mention.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const ARTICLE = `# 三个模型的路线
 
@@ -20,15 +20,7 @@ const ARTICLE = `# 三个模型的路线
 海燕模型公开了权重，但它的许可证限制商用，按开源定义并不算开源，更准确的说法是开放权重、许可受限。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({ "routes.md": ARTICLE });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = indexedAppWith({ "routes.md": ARTICLE });
 
 describe("which side a model is on", () => {
   it("answers a closed model's side first, cited", async () => {

@@ -4,8 +4,8 @@
  * through the sentence that introduces the code; fences and imports are never quoted; a
  * question that is not about code never quotes code.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const ARTICLE = `# 用 vLLM 部署开源模型
 
@@ -29,15 +29,7 @@ ROUTES = {
 开源模型走内网，闭源模型走外部接口，这样敏感数据不会离开机房。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({ "gateway.md": ARTICLE });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = indexedAppWith({ "gateway.md": ARTICLE });
 
 describe("code in answers", () => {
   it("quotes the key the question names with the block it opens, never a fence or an import", async () => {

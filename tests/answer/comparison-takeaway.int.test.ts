@@ -4,8 +4,8 @@
  * 于…，闭源的风险在于…") answers "which is better" better than any one side's point, whatever
  * section it sits in. On an article written for this test, not one of the captures.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const ARTICLE = `# 开源与闭源：隐私怎么选
 
@@ -31,15 +31,7 @@ const ARTICLE = `# 开源与闭源：隐私怎么选
 社区会公开模型卡和数据说明。归根到底，开源的隐私风险在于运维能力不足，闭源的隐私风险在于数据要交给别人。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({ "privacy.md": ARTICLE });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = indexedAppWith({ "privacy.md": ARTICLE });
 
 describe("a comparison's takeaway", () => {
   it("is the sentence that sets the sides against each other, not a model named beside a side", async () => {

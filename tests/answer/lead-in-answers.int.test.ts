@@ -4,8 +4,8 @@
  * written for this test (not one of the captures): the announcing sentence is quoted with the
  * one that carries the fact; a sentence that already says something new is quoted alone.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const ARTICLE = `# 开源与闭源模型落地的几笔账
 
@@ -23,15 +23,7 @@ const ARTICLE = `# 开源与闭源模型落地的几笔账
 Llama 3 的社区许可证规定，月活跃用户超过 7 亿的企业需要向 Meta 单独申请授权。社区每个月都会整理一次常见问题的合集。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({ "costs.md": ARTICLE });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
-});
+const t = indexedAppWith({ "costs.md": ARTICLE });
 
 describe("a sentence that announces its point", () => {
   it("is quoted with the sentence that carries the fact", async () => {

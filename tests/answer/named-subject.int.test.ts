@@ -4,8 +4,8 @@
  * does not repeat the name. Articles written for this test (not captures): a table elsewhere
  * that names the model in every row must not take the answer's place.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const RELEASE = `# 稀疏专家模型的一年
 
@@ -52,20 +52,12 @@ const SERVING = `# 推理服务上线清单
 延迟、错误率和 GPU 利用率都要接入告警。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({
-    "release.md": RELEASE,
-    "table.md": TABLE,
-    "mistral.md": MISTRAL,
-    "training.md": TRAINING,
-    "serving.md": SERVING,
-  });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
+const t = indexedAppWith({
+  "release.md": RELEASE,
+  "table.md": TABLE,
+  "mistral.md": MISTRAL,
+  "training.md": TRAINING,
+  "serving.md": SERVING,
 });
 
 describe("a name given once in a passage", () => {

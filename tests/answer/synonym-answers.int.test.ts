@@ -4,8 +4,8 @@
  * (src/text/lexicon/glossary.json: zhSynonyms, and the glossary for English) bridge them. Articles written for this test, not
  * captures; each also holds passages that use the question's own words without answering it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestAppWith, type TestApp } from "../helpers/app.js";
+import { describe, expect, it } from "vitest";
+import { indexedAppWith } from "../helpers/app.js";
 
 const LEDGER = `# 小团队的模型账本
 
@@ -67,21 +67,13 @@ const CHALLENGES = `# 两条路线的共同课题
 明年的重点是多语言和长上下文。
 `;
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestAppWith({
-    "ledger.md": LEDGER,
-    "clinic.md": CLINIC,
-    "ecosystem.md": ECOSYSTEM,
-    "selection.md": SELECTION,
-    "licences.md": LICENCES,
-    "challenges.md": CHALLENGES,
-  });
-  await t.app.ensureIndex();
-});
-afterAll(async () => {
-  await t?.cleanup();
+const t = indexedAppWith({
+  "ledger.md": LEDGER,
+  "clinic.md": CLINIC,
+  "ecosystem.md": ECOSYSTEM,
+  "selection.md": SELECTION,
+  "licences.md": LICENCES,
+  "challenges.md": CHALLENGES,
 });
 
 describe("a question and an article in different words", () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
@@ -50,6 +51,30 @@ export async function createTestAppWith(
     cleanup: async () => {
       await t.cleanup();
       await rm(corpus, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * For a test file over articles it writes itself: builds the app and its index before the file's
+ * tests and removes both after them. The app is read through `app` once the tests run.
+ */
+export function indexedAppWith(
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+): { readonly app: App } {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await createTestAppWith(files, env);
+    await t.app.ensureIndex();
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+  return {
+    get app() {
+      if (!t) throw new Error("the test app is built in beforeAll: read it inside a test");
+      return t.app;
     },
   };
 }
